@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const serviceNames = ['catalog', 'inventory', 'orders', 'payments', 'fulfillment', 'projections', 'query'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+const blankAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const integer = (min: number, max: number) =>
+  z.preprocess(blankAsUndefined, z.coerce.number().int().min(min).max(max));
+
+const configSchema = z.object({
+  ESDB_URL: z.preprocess(blankAsUndefined, z.string().regex(/^(esdb|esdb\+discover|kurrentdb|kurrent):\/\//, 'must be an esdb:// connection string').optional()),
+  DATABASE_URL: z.preprocess(blankAsUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
+  PORT: integer(0, 65535).default(3000),
+  HOST: z.preprocess(blankAsUndefined, z.string().default('0.0.0.0')),
+  DATA_DIR: z.preprocess(blankAsUndefined, z.string().default('./.data')).transform((dir) => resolve(dir)),
+  SERVICES: z
+    .preprocess(blankAsUndefined, z.string().default('all'))
+    .transform((list, ctx) => {
+      if (list === 'all') return [...serviceNames];
+      const names = list.split(',').map((name) => name.trim()).filter(Boolean);
+      for (const name of names) {
+        if (!(serviceNames as readonly string[]).includes(name)) {
+          ctx.addIssue({ code: 'custom', message: `unknown service "${name}"; known: ${serviceNames.join(', ')}` });
+          return z.NEVER;
+        }
+      }
+      return [...new Set(names)] as ServiceName[];
+    }),
+  LOG_LEVEL: z.preprocess(blankAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  PAYMENT_SLOW_MS: integer(0, 600_000).default(3000),
+  FULFILLMENT_TIMEOUT_MS: integer(1, 86_400_000).default(30_000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+  }
+}
+
+/** Reads and validates the environment once; everything else receives the typed result. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return parsed.data;
+}
