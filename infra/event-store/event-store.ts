@@ -1,0 +1,143 @@
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  jsonEvent,
+  NO_STREAM,
+  STREAM_EXISTS,
+  StreamNotFoundError,
+  type AppendExpectedRevision,
+} from '@eventstore/db-client';
+import type { Logger } from '../logger.ts';
+import { EventDecodingError, EventStoreUnavailableError, toEventStoreError } from './errors.ts';
+import { fromResolvedEvent, type NewEvent, type RecordedEvent } from './recorded-event.ts';
+import { subscribeToAll, type AllSubscription, type SubscribeToAllOptions } from './subscribe-to-all.ts';
+
+/** The revision a command read: an exact revision, or the stream must not exist yet. */
+export type ExpectedRevision = bigint | 'no_stream' | 'any' | 'stream_exists';
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream. */
+  nextRevision: bigint;
+  /** `$all` position of the last event appended (or found, for an idempotent replay). */
+  position: bigint;
+}
+
+/** Parses a stored event's type and data; a zod union's `parse` fits. */
+export type EventDecoder<E> = (event: { type: string; data: unknown }) => E;
+
+export interface StreamRead<E> {
+  events: Array<RecordedEvent & { decoded: E }>;
+  /** Revision of the last event read, or 'no_stream' when the stream does not exist. */
+  revision: bigint | 'no_stream';
+}
+
+export interface EventStoreOptions {
+  url: string;
+  logger: Logger;
+  /** Bound on every read and append: a stalled store answers EventStoreUnavailableError. */
+  timeoutMs?: number;
+}
+
+const toClientRevision = (expected: ExpectedRevision): AppendExpectedRevision =>
+  expected === 'no_stream' ? NO_STREAM : expected === 'any' ? ANY : expected === 'stream_exists' ? STREAM_EXISTS : expected;
+
+/** The application's one door to EventStoreDB. */
+export class EventStore {
+  private readonly client: EventStoreDBClient;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: EventStoreOptions) {
+    this.client = EventStoreDBClient.connectionString(options.url);
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+  }
+
+  /** Appends with optimistic concurrency; WrongExpectedRevisionError when the stream moved on. */
+  async append(streamName: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    try {
+      const result = await this.client.appendToStream(
+        streamName,
+        events.map((event) =>
+          jsonEvent({ id: event.id, type: event.type, data: event.data as never, metadata: event.metadata as never }),
+        ),
+        { expectedRevision: toClientRevision(expected), deadline: this.timeoutMs },
+      );
+      return { nextRevision: result.nextExpectedRevision, position: result.position?.commit ?? -1n };
+    } catch (error) {
+      throw toEventStoreError(error);
+    }
+  }
+
+  /** Reads a whole stream forwards, decoding each event; bounded in time. */
+  async readStream<E>(streamName: string, decode: EventDecoder<E>): Promise<StreamRead<E>> {
+    const read = this.client.readStream(streamName);
+    return this.bounded(`read ${streamName}`, () => read.cancel(), async () => {
+      const events: StreamRead<E>['events'] = [];
+      try {
+        for await (const resolved of read) {
+          const event = fromResolvedEvent(resolved);
+          if (event) events.push({ ...event, decoded: decodeEvent(event, decode) });
+        }
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return { events: [], revision: 'no_stream' as const };
+        throw toEventStoreError(error);
+      }
+      const last = events.at(-1);
+      return { events, revision: last ? last.revision : ('no_stream' as const) };
+    });
+  }
+
+  /** Position of the newest event in `$all` (0 when empty); also serves as a liveness probe. */
+  async headPosition(): Promise<bigint> {
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+    return this.bounded('read head of $all', () => read.cancel(), async () => {
+      try {
+        for await (const resolved of read) return resolved.event?.position?.commit ?? resolved.commitPosition ?? 0n;
+      } catch (error) {
+        throw toEventStoreError(error);
+      }
+      return 0n;
+    });
+  }
+
+  /** Rejects with EventStoreUnavailableError unless the store answers within the timeout. */
+  async ping(): Promise<void> {
+    await this.headPosition();
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions): AllSubscription {
+    return subscribeToAll(this.client, options);
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+
+  /** The client's reads have no deadline of their own: without this, a stalled store hangs a request. */
+  private async bounded<T>(what: string, cancel: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        cancel().catch(() => undefined);
+        reject(new EventStoreUnavailableError(`event store did not answer "${what}" within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+    });
+    try {
+      return await Promise.race([work(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function decodeEvent<E>(event: RecordedEvent, decode: EventDecoder<E>): E {
+  try {
+    return decode({ type: event.type, data: event.data });
+  } catch (cause) {
+    throw new EventDecodingError(event.streamName, event.revision, event.type, { cause });
+  }
+}
+
+/** Connects lazily: the client opens its channel on the first call. */
+export const createEventStore = (options: EventStoreOptions): EventStore => new EventStore(options);
