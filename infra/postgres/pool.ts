@@ -1,0 +1,32 @@
+import pg from 'pg';
+import type { Logger } from '../logger.ts';
+
+export interface PgPoolOptions {
+  url: string;
+  logger: Logger;
+  /** Most connections this pool opens. */
+  max?: number;
+  /** Bound on getting a connection, so a vanished server fails a request instead of hanging it. */
+  connectionTimeoutMs?: number;
+}
+
+/** The application's PostgreSQL connection pool. */
+export function createPgPool(options: PgPoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+  });
+  // An idle client whose server goes away emits 'error' on the pool; unhandled, it would crash the process.
+  // The next query gets a fresh connection, so logging is all there is to do.
+  pool.on('error', (error) => options.logger.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  return pool;
+}
+
+/** Resolves when the database answers `SELECT 1` in time; the readiness probe. */
+export async function pingDatabase(pool: pg.Pool, timeoutMs = 2_000): Promise<void> {
+  // The pool's connection timeout bounds getting a connection, query_timeout the answer (pg honours it
+  // per query; its types omit it).
+  const ping: pg.QueryConfig & { query_timeout: number } = { text: 'SELECT 1', query_timeout: timeoutMs };
+  await pool.query(ping);
+}
