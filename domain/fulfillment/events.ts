@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { orderId, paymentToken, sku } from '../shared/identifiers.ts';
+import { amount, currency } from '../shared/money.ts';
+import { quantity } from '../shared/quantity.ts';
+import { cancellationReason, rejectionReason } from '../shared/reasons.ts';
+
+// Stream `fulfillment-{orderId}`, written by the fulfillment saga and nobody else: its
+// requests to the other services, and its own progress. Stored events are read back for
+// ever: never rename or narrow a field; unknown keys are dropped, not refused.
+
+/** One request per order line; the inventory answers each once. */
+export const stockReservationRequestedEvent = z.object({
+  type: z.literal('StockReservationRequested'),
+  data: z.object({ orderId, sku, quantity }),
+});
+
+export const stockReleaseRequestedEvent = z.object({
+  type: z.literal('StockReleaseRequested'),
+  data: z.object({ orderId, sku, quantity }),
+});
+
+export const stockCommitRequestedEvent = z.object({
+  type: z.literal('StockCommitRequested'),
+  data: z.object({ orderId, sku, quantity }),
+});
+
+export const paymentRequestedEvent = z.object({
+  type: z.literal('PaymentRequested'),
+  data: z.object({ orderId, amount, currency, token: paymentToken }),
+});
+
+export const refundRequestedEvent = z.object({
+  type: z.literal('RefundRequested'),
+  data: z.object({ orderId, amount, currency }),
+});
+
+export const orderConfirmationRequestedEvent = z.object({
+  type: z.literal('OrderConfirmationRequested'),
+  data: z.object({ orderId }),
+});
+
+export const orderRejectionRequestedEvent = z.object({
+  type: z.literal('OrderRejectionRequested'),
+  data: z.object({ orderId, reason: rejectionReason }),
+});
+
+export const orderCancellationApprovedEvent = z.object({
+  type: z.literal('OrderCancellationApproved'),
+  data: z.object({ orderId, reason: cancellationReason }),
+});
+
+/** Durable, so the deadline survives a restart; `dueAt` is an ISO-8601 UTC timestamp. */
+export const fulfillmentDeadlineSetEvent = z.object({
+  type: z.literal('FulfillmentDeadlineSet'),
+  data: z.object({ orderId, dueAt: z.iso.datetime() }),
+});
+
+export const fulfillmentTimedOutEvent = z.object({
+  type: z.literal('FulfillmentTimedOut'),
+  data: z.object({ orderId }),
+});
+
+/** How the order ended; every order reaches exactly one of these. */
+export const fulfillmentOutcome = z.enum(['confirmed', 'rejected', 'cancelled']);
+
+export const fulfillmentCompletedEvent = z.object({
+  type: z.literal('FulfillmentCompleted'),
+  data: z.object({ orderId, outcome: fulfillmentOutcome }),
+});
+
+export const fulfillmentEvent = z.discriminatedUnion('type', [
+  stockReservationRequestedEvent,
+  stockReleaseRequestedEvent,
+  stockCommitRequestedEvent,
+  paymentRequestedEvent,
+  refundRequestedEvent,
+  orderConfirmationRequestedEvent,
+  orderRejectionRequestedEvent,
+  orderCancellationApprovedEvent,
+  fulfillmentDeadlineSetEvent,
+  fulfillmentTimedOutEvent,
+  fulfillmentCompletedEvent,
+]);
+
+export type StockReservationRequested = z.infer<typeof stockReservationRequestedEvent>;
+export type StockReleaseRequested = z.infer<typeof stockReleaseRequestedEvent>;
+export type StockCommitRequested = z.infer<typeof stockCommitRequestedEvent>;
+export type PaymentRequested = z.infer<typeof paymentRequestedEvent>;
+export type RefundRequested = z.infer<typeof refundRequestedEvent>;
+export type OrderConfirmationRequested = z.infer<typeof orderConfirmationRequestedEvent>;
+export type OrderRejectionRequested = z.infer<typeof orderRejectionRequestedEvent>;
+export type OrderCancellationApproved = z.infer<typeof orderCancellationApprovedEvent>;
+export type FulfillmentDeadlineSet = z.infer<typeof fulfillmentDeadlineSetEvent>;
+export type FulfillmentTimedOut = z.infer<typeof fulfillmentTimedOutEvent>;
+export type FulfillmentOutcome = z.infer<typeof fulfillmentOutcome>;
+export type FulfillmentCompleted = z.infer<typeof fulfillmentCompletedEvent>;
+export type FulfillmentEvent = z.infer<typeof fulfillmentEvent>;
