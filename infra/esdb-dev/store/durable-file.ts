@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { RecordSink } from '../write/write-queue.ts';
 import { FRAME_HEADER_SIZE, MAX_FRAME_PAYLOAD, decodeFramePayload, encodeFrames } from './file-frames.ts';
 
-const FILE_NAME = 'events.esdbdev';
+/** The file inside the data folder. */
+export const EVENT_FILE_NAME = 'events.esdbdev';
 const MAGIC = Buffer.from('ESDBDEV1', 'latin1');
 const READ_CHUNK = 16 * 1024 * 1024;
 
@@ -21,7 +22,7 @@ export class DurableFile implements RecordSink {
 
   static async open(dataDir: string, restore: (record: Buffer) => void, logger: Logger): Promise<DurableFile> {
     await mkdir(dataDir, { recursive: true });
-    const path = join(dataDir, FILE_NAME);
+    const path = join(dataDir, EVENT_FILE_NAME);
     // 'a+': reads anywhere, every write lands at the end of the file.
     const handle = await open(path, 'a+');
     try {
