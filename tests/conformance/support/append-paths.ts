@@ -7,6 +7,6 @@ import type { AppendToStreamOptions } from '@eventstore/db-client';
  * An insecure server ignores the credentials; admin/changeit are a real node's defaults.
  */
 export const appendPaths: ReadonlyArray<{ path: string; options: AppendToStreamOptions }> = [
-  { path: 'BatchAppend', options: {} },
+  { path: 'the default path (BatchAppend when advertised)', options: {} },
   { path: 'the single Append call', options: { credentials: { username: 'admin', password: 'changeit' } } },
 ];
