@@ -54,7 +54,7 @@ describe.skipIf(!testEnvironment().esdbIsDev)('esdb-dev with a data folder, kill
     expect(restored.map((event) => [event.id, event.streamId, event.revision, event.position, event.data])).toEqual(
       written.map((event) => [event.id, event.streamId, event.revision, event.position, event.data]),
     );
-    const positions = new Set(restored.map((event) => event.position?.commit));
+    const positions = new Set<bigint | undefined>(restored.map((event) => event.position?.commit));
     for (const result of acknowledged) expect(positions.has(result.position?.commit)).toBe(true);
   });
 
@@ -80,7 +80,7 @@ describe.skipIf(!testEnvironment().esdbIsDev)('esdb-dev with a data folder, kill
 
     const after = await restart();
     const restored = await readAllUserEvents(after);
-    const positions = new Set(restored.map((event) => event.position?.commit));
+    const positions = new Set<bigint | undefined>(restored.map((event) => event.position?.commit));
     for (const result of acknowledged) expect(positions.has(result.position?.commit)).toBe(true);
     // Each stream is intact: revisions 0..n without gaps.
     const revisionsByStream = new Map<string, bigint[]>();

@@ -55,14 +55,18 @@ export function append(
   });
 
   call.on('end', () => {
-    if (answered || call.cancelled) return;
-    if (!target) return answer(invalidArgument('Append options are required.'), null);
-    const { stream, expected } = target;
-    writes.submit({ kind: 'append', stream, expected, events }).then(
-      (outcome) =>
-        outcome.kind === 'stream_deleted' ? answer(streamDeleted(stream), null) : answer(null, appendResponse(outcome, expected)),
-      (error: unknown) => answer(failureResponse(error, logger), null),
-    );
+    // A connection that drops mid-append also ends the request stream, and grpc-js reports
+    // the cancellation right after: look again once pending I/O events have run.
+    setImmediate(() => {
+      if (answered || call.cancelled) return;
+      if (!target) return answer(invalidArgument('Append options are required.'), null);
+      const { stream, expected } = target;
+      writes.submit({ kind: 'append', stream, expected, events }).then(
+        (outcome) =>
+          outcome.kind === 'stream_deleted' ? answer(streamDeleted(stream), null) : answer(null, appendResponse(outcome, expected)),
+        (error: unknown) => answer(failureResponse(error, logger), null),
+      );
+    });
   });
   call.on('error', () => {
     answered = true;
