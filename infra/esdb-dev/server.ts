@@ -3,6 +3,7 @@ import {
   type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
+  type ServerDuplexStream,
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
@@ -12,6 +13,7 @@ import { failureResponse } from './handlers/failure.ts';
 import { gossip } from './handlers/gossip.ts';
 import { read } from './handlers/read.ts';
 import { append } from './handlers/append.ts';
+import { batchAppend } from './handlers/batch-append.ts';
 import { supportedMethods } from './handlers/server-features.ts';
 import {
   gossipGrpc,
@@ -19,6 +21,8 @@ import {
   streamsGrpc,
   type AppendReq,
   type AppendResp,
+  type BatchAppendReq,
+  type BatchAppendResp,
   type DeleteReq,
   type DeleteResp,
   type TombstoneReq,
@@ -42,6 +46,8 @@ const STREAMS_SERVICE = 'event_store.client.streams.streams';
 const IMPLEMENTED_METHODS = [
   { service: STREAMS_SERVICE, method: 'read', features: ['position', 'events'] },
   { service: STREAMS_SERVICE, method: 'append' },
+  // No `deadline_duration` feature: newer clients would then send a Duration deadline (field 7).
+  { service: STREAMS_SERVICE, method: 'batchappend' },
   { service: STREAMS_SERVICE, method: 'delete' },
   { service: STREAMS_SERVICE, method: 'tombstone' },
   { service: 'event_store.client.server_features.serverfeatures', method: 'getsupportedmethods' },
@@ -66,6 +72,13 @@ export function createGrpcServer({ log, writes, logger, endpoint }: ServerDepend
     append: guardClientStreaming<AppendReq, AppendResp>(logger, (call, callback) => append(writes, logger, call, callback)),
     delete: guardUnary<DeleteReq, DeleteResp>(logger, (call, callback) => deleteStream(writes, logger, call, callback)),
     tombstone: guardUnary<TombstoneReq, TombstoneResp>(logger, (call, callback) => tombstoneStream(writes, logger, call, callback)),
+    batchAppend: (call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>) => {
+      try {
+        batchAppend(writes, logger, call);
+      } catch (error) {
+        call.emit('error', failureResponse(error, logger));
+      }
+    },
   } satisfies UntypedServiceImplementation);
   server.addService(serverFeaturesGrpc.ServerFeaturesService, {
     getSupportedMethods: supportedMethods(IMPLEMENTED_METHODS),

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventStoreDBClient, jsonEvent, NO_STREAM, type AppendResult } from '@eventstore/db-client';
+import { EventStoreDBClient, jsonEvent, NO_STREAM, StreamDeletedError, type AppendResult } from '@eventstore/db-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testEnvironment } from '../support/environment.ts';
 import { killHard, startEsdbDevProcess, type EsdbDevProcess } from './esdb-dev-process.ts';
@@ -113,6 +113,6 @@ describe.skipIf(!testEnvironment().esdbIsDev)('esdb-dev with a data folder, kill
     await expect(async () => {
       for await (const _ of after.readStream('gone')) void _;
     }).rejects.toThrow(/not found/);
-    await expect(after.appendToStream('dead', [jsonEvent({ type: 'A', data: {} })])).rejects.toThrow(/deleted/);
+    await expect(after.appendToStream('dead', [jsonEvent({ type: 'A', data: {} })])).rejects.toBeInstanceOf(StreamDeletedError);
   });
 });
