@@ -85,6 +85,14 @@ describe.each(appendPaths)('limits of an append through $path', ({ options }) =>
       if (!outcome.ok) expect(outcome.error).toBeInstanceOf(DeadlineExceededError);
     });
 
+    // As in the client's own tests: the deadline is checked before the size, so an append that
+    // is both late and too big fails as late.
+    it('fails a 30,000-event append with a 1 ms deadline with DeadlineExceededError', async () => {
+      const error = await rejectionOf(client.appendToStream(freshStream(), jsonEvents(30_000), { ...options, deadline: 1 }));
+
+      expect(error).toBeInstanceOf(DeadlineExceededError);
+    });
+
     it('keeps serving the same connection afterwards', async () => {
       const stream = freshStream();
       await outcomeWithin(5_000, client.appendToStream(stream, jsonEvents(10), { ...options, deadline: 1 }));

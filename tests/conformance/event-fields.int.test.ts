@@ -44,9 +44,9 @@ describe('fields of a recorded event', () => {
     it('returns the stream, type, id, data and metadata as appended', async () => {
       const id = randomUUID();
 
-      const recorded = await roundTrip(jsonEvent({ id, type: 'OrderPlaced', data, metadata }));
+      const recorded = await roundTrip(jsonEvent({ id, type: 'BestellungAufgegeben✓', data, metadata }));
 
-      expect(recorded).toMatchObject({ id, type: 'OrderPlaced', data, metadata, isJson: true, revision: 0n });
+      expect(recorded).toMatchObject({ id, type: 'BestellungAufgegeben✓', data, metadata, isJson: true, revision: 0n });
       expect(recorded.streamId).toBe(`${prefix}-${streamCount}`);
     });
 

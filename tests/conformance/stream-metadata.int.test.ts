@@ -17,6 +17,7 @@ import {
   sleep,
   uniquePrefix,
 } from './support/esdb.ts';
+import { SubscriptionRecorder } from './support/subscription-recorder.ts';
 
 const revisionsIn = async (client: EventStoreDBClient, stream: string, backwards = false) =>
   (await readStreamEvents(client, stream, backwards ? { fromRevision: END, direction: BACKWARDS } : {})).map(
@@ -101,6 +102,18 @@ describe('stream metadata', () => {
 
       expect(await revisionsIn(client, stream)).toEqual([18n, 19n]);
       expect(await revisionsIn(client, stream, true)).toEqual([19n, 18n]);
+    });
+
+    it('holds for a subscriber catching up too', async () => {
+      const stream = freshStream();
+      await client.setStreamMetadata(stream, { maxCount: 2 });
+      await client.appendToStream(stream, jsonEvents(5));
+      const recorder = new SubscriptionRecorder();
+
+      recorder.attach(client.subscribeToStream(stream));
+      await recorder.waitFor(() => recorder.hasCaughtUp, 'caughtUp');
+
+      expect(recorder.eventsBeforeCaughtUp.map((e) => e.revision)).toEqual([3n, 4n]);
     });
 
     it('leaves the older events in $all', async () => {
