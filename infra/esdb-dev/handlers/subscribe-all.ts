@@ -43,39 +43,38 @@ export async function subscribeToAll(log: EventLog, output: CallOutput<unknown>,
   let consideredSinceCheckpoint = 0;
   let isCaughtUp = false;
 
-  const send = async (message: unknown) => {
-    const backPressure = output.send(message);
-    if (backPressure) await backPressure;
-  };
-  const sendCheckpoint = async (position: number) => {
-    if (position < floor || position === lastCheckpoint) return;
+  /** Returns a promise only when the client applies back-pressure: no await per event otherwise. */
+  const checkpointAt = (position: number) => {
+    if (position < floor || position === lastCheckpoint) return undefined;
     floor = position;
     lastCheckpoint = position;
     consideredSinceCheckpoint = 0;
-    await send(checkpoint(position));
+    return output.send(checkpoint(position));
   };
 
-  await send(confirmation(randomUUID()));
+  await output.send(confirmation(randomUUID()));
   while (!output.closed) {
     const head = log.committedLength;
+    const nowMs = Date.now();
     while (cursor < head && !output.closed) {
       const logIndex = cursor++;
-      const nowMs = Date.now();
+      let backPressure: Promise<void> | undefined;
       if (filter.accepts(log, logIndex)) {
-        await send(encodeReadEventResponse(wireEventAt(log, logIndex, resolveLinks, nowMs), uuidForm));
+        backPressure = output.send(encodeReadEventResponse(wireEventAt(log, logIndex, resolveLinks, nowMs), uuidForm));
         floor = log.positionAt(logIndex);
       }
       if (interval !== undefined && ++consideredSinceCheckpoint >= interval) {
-        await sendCheckpoint(log.positionAt(logIndex));
+        backPressure = checkpointAt(log.positionAt(logIndex)) ?? backPressure;
       }
+      if (backPressure) await backPressure;
       if (cursor % SCAN_SLICE === 0) await yieldToEventLoop();
     }
     if (output.closed) return;
     if (!isCaughtUp) {
       isCaughtUp = true;
-      if (interval !== undefined && head > 0) await sendCheckpoint(log.positionAt(head - 1));
+      if (interval !== undefined && head > 0) await checkpointAt(log.positionAt(head - 1));
       consideredSinceCheckpoint = 0;
-      await send(caughtUp());
+      await output.send(caughtUp());
     }
     if (cursor >= log.committedLength) await output.waitFor((wake) => log.onCommit(wake));
   }

@@ -29,8 +29,7 @@ export interface StreamSubscriptionRequest {
  */
 export async function subscribeToStream(log: EventLog, output: CallOutput<unknown>, request: StreamSubscriptionRequest): Promise<void> {
   const { stream: name, resolveLinks, uuidForm } = request;
-  const nowMs = Date.now();
-  const readable = readableStream(log, name, nowMs);
+  const readable = readableStream(log, name, Date.now());
   if (readable.kind === 'deleted') return output.fail(streamDeleted(name));
 
   let entry: StreamEntry | undefined = log.streams.find(name);
@@ -42,25 +41,22 @@ export async function subscribeToStream(log: EventLog, output: CallOutput<unknow
   const createdCutoffMs = readable.kind === 'readable' ? readable.createdCutoffMs : undefined;
   let isCaughtUp = false;
 
-  const send = async (message: unknown) => {
-    const backPressure = output.send(message);
-    if (backPressure) await backPressure;
-  };
-
-  await send(confirmation(randomUUID()));
+  await output.send(confirmation(randomUUID()));
   while (!output.closed) {
+    const nowMs = Date.now();
     entry ??= log.streams.find(name);
     const end = committedCount();
     while (entry && cursor < end && !output.closed) {
       const logIndex = entry.eventIndices[cursor++] as number;
       if (!isCaughtUp && isExpired(log, logIndex, createdCutoffMs)) continue;
-      await send(encodeReadEventResponse(wireEventAt(log, logIndex, resolveLinks, Date.now()), uuidForm));
+      const backPressure = output.send(encodeReadEventResponse(wireEventAt(log, logIndex, resolveLinks, nowMs), uuidForm));
+      if (backPressure) await backPressure;
       if (log.view(logIndex).isTombstone) return output.fail(streamDeleted(name));
     }
     if (output.closed) return;
     if (!isCaughtUp) {
       isCaughtUp = true;
-      await send(caughtUp());
+      await output.send(caughtUp());
     }
     if (cursor >= committedCount()) await output.waitFor((wake) => log.onCommit(wake));
   }

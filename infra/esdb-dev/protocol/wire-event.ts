@@ -93,7 +93,11 @@ class RecordedEventLayout {
 /** UUID message: `string = 2` (canonical text) or `structured = 1` (two int64 halves). */
 function encodeUuid(bytes: Buffer, offset: number, form: UuidForm): Buffer {
   if (form === 'string') {
-    return Buffer.concat([Buffer.from([0x12, 36]), Buffer.from(formatUuid(bytes, offset), 'latin1')]);
+    const message = Buffer.allocUnsafe(38);
+    message[0] = 0x12;
+    message[1] = 36;
+    message.write(formatUuid(bytes, offset), 2, 'latin1');
+    return message;
   }
   const halves = [bytes.readBigUInt64BE(offset), bytes.readBigUInt64BE(offset + 8)];
   const inner = Buffer.concat(halves.map((half, i) => Buffer.concat([Buffer.from([i === 0 ? 0x08 : 0x10]), bigVarint(half)])));
