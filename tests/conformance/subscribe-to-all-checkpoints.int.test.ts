@@ -87,6 +87,22 @@ describe('checkpoints of a filtered $all subscription (window 8, multiplier 2)',
     }
   });
 
+  // CONVENTIONS §9: a projection stores the last checkpoint and resumes from it, exclusively.
+  it('lets a subscriber resuming from a checkpoint receive exactly the events after it', async () => {
+    const resumeAt = recorder.timeline.findIndex((entry) => entry.kind === 'checkpoint');
+    const checkpoint = recorder.timeline[resumeAt];
+    if (checkpoint?.kind !== 'checkpoint') throw new Error('no checkpoint to resume from');
+    const expected = recorder.timeline.slice(resumeAt + 1).flatMap((entry) => (entry.kind === 'event' ? [entry.event.id] : []));
+    const resumed = new SubscriptionRecorder();
+
+    resumed.attach(
+      client.subscribeToAll({ fromPosition: checkpoint.position, filter: streamNameFilter({ prefixes: [`${prefix}-s`] }) }),
+    );
+    await resumed.waitFor(() => resumed.hasCaughtUp, 'caughtUp');
+
+    expect(resumed.eventsBeforeCaughtUp.map((e) => e.id)).toEqual(expected);
+  });
+
   it('does not checkpoint more often than the events in $all can explain', async () => {
     let considered = 0;
     for await (const { event } of client.readAll({ fromPosition: start })) {
