@@ -4,6 +4,7 @@ import {
   type StreamDeletedError as ClientStreamDeletedError,
   type WrongExpectedVersionError as ClientWrongExpectedVersionError,
 } from '@eventstore/db-client';
+import { status as grpcStatus } from '@grpc/grpc-js';
 
 /** Another writer moved the stream since we read it: re-run the command on fresh state. */
 export class WrongExpectedRevisionError extends Error {
@@ -54,9 +55,20 @@ const unreachable = new Set<ErrorType>([
   ErrorType.NOT_LEADER,
 ]);
 
+// Raw gRPC statuses the client sometimes lets through unconverted (e.g. when the very first
+// call of a channel cannot connect): cancelled, deadline exceeded, unavailable.
+const unreachableGrpcCodes = new Set([grpcStatus.CANCELLED, grpcStatus.DEADLINE_EXCEEDED, grpcStatus.UNAVAILABLE]);
+
+const isUnreachableGrpcError = (error: Error): boolean =>
+  'code' in error && typeof error.code === 'number' && 'metadata' in error && unreachableGrpcCodes.has(error.code);
+
 /** Translates the client's errors into ours, so no client type leaks past the adapter. */
 export function toEventStoreError(error: unknown): unknown {
-  if (!(error instanceof Error) || !isCommandError(error)) return error;
+  if (!(error instanceof Error)) return error;
+  if (isUnreachableGrpcError(error)) {
+    return new EventStoreUnavailableError(`event store unavailable: ${error.message}`, { cause: error });
+  }
+  if (!isCommandError(error)) return error;
   if (error.type === ErrorType.WRONG_EXPECTED_VERSION) {
     const wev = error as ClientWrongExpectedVersionError;
     return new WrongExpectedRevisionError(wev.streamName, String(wev.expectedVersion), wev.actualVersion);

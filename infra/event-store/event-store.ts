@@ -7,7 +7,10 @@ import {
   NO_STREAM,
   STREAM_EXISTS,
   StreamNotFoundError,
+  type AllStreamResolvedEvent,
   type AppendExpectedRevision,
+  type ResolvedEvent,
+  type StreamingRead,
 } from '@eventstore/db-client';
 import type { Logger } from '../logger.ts';
 import { EventDecodingError, EventStoreUnavailableError, toEventStoreError } from './errors.ts';
@@ -71,34 +74,20 @@ export class EventStore {
 
   /** Reads a whole stream forwards, decoding each event; bounded in time. */
   async readStream<E>(streamName: string, decode: EventDecoder<E>): Promise<StreamRead<E>> {
-    const read = this.client.readStream(streamName);
-    return this.bounded(`read ${streamName}`, () => read.cancel(), async () => {
-      const events: StreamRead<E>['events'] = [];
-      try {
-        for await (const resolved of read) {
-          const event = fromResolvedEvent(resolved);
-          if (event) events.push({ ...event, decoded: decodeEvent(event, decode) });
-        }
-      } catch (error) {
-        if (error instanceof StreamNotFoundError) return { events: [], revision: 'no_stream' as const };
-        throw toEventStoreError(error);
-      }
-      const last = events.at(-1);
-      return { events, revision: last ? last.revision : ('no_stream' as const) };
-    });
+    const recorded = await this.drain(`read ${streamName}`, this.client.readStream(streamName));
+    if (recorded === 'no_stream') return { events: [], revision: 'no_stream' };
+    const events = recorded.map((event) => ({ ...event, decoded: decodeEvent(event, decode) }));
+    const last = events.at(-1);
+    return { events, revision: last ? last.revision : 'no_stream' };
   }
 
   /** Position of the newest event in `$all` (0 when empty); also serves as a liveness probe. */
   async headPosition(): Promise<bigint> {
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
-    return this.bounded('read head of $all', () => read.cancel(), async () => {
-      try {
-        for await (const resolved of read) return resolved.event?.position?.commit ?? resolved.commitPosition ?? 0n;
-      } catch (error) {
-        throw toEventStoreError(error);
-      }
-      return 0n;
-    });
+    const newest = await this.drain(
+      'read head of $all',
+      this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }),
+    );
+    return newest === 'no_stream' ? 0n : (newest[0]?.position ?? 0n);
   }
 
   /** Rejects with EventStoreUnavailableError unless the store answers within the timeout. */
@@ -114,17 +103,37 @@ export class EventStore {
     await this.client.dispose();
   }
 
-  /** The client's reads have no deadline of their own: without this, a stalled store hangs a request. */
-  private async bounded<T>(what: string, cancel: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+  /**
+   * Reads to the end, bounded in time: the client's reads have no deadline of their own, so a
+   * stalled store would hang the caller. Never leave a read early either: a read abandoned
+   * mid-way keeps its gRPC call paused forever and `dispose()` then waits on it.
+   */
+  private async drain(
+    what: string,
+    read: StreamingRead<ResolvedEvent> | StreamingRead<AllStreamResolvedEvent>,
+  ): Promise<RecordedEvent[] | 'no_stream'> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        cancel().catch(() => undefined);
+        read.cancel().catch(() => undefined);
         reject(new EventStoreUnavailableError(`event store did not answer "${what}" within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
     });
+    const collect = async () => {
+      const events: RecordedEvent[] = [];
+      try {
+        for await (const resolved of read) {
+          const event = fromResolvedEvent(resolved);
+          if (event) events.push(event);
+        }
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return 'no_stream' as const;
+        throw toEventStoreError(error);
+      }
+      return events;
+    };
     try {
-      return await Promise.race([work(), timeout]);
+      return await Promise.race([collect(), timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v4 as uuid } from 'uuid';
 import {
@@ -122,13 +122,17 @@ describe('subscribing to $all with a filter', () => {
 describe('an event store that does not answer', () => {
   let silent: Server;
   let silentPort = 0;
+  const sockets = new Set<Socket>();
   beforeAll(async () => {
     // Accepts TCP connections and never says a word: the worst kind of outage for a client.
-    silent = createServer(() => undefined);
+    silent = createServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     silentPort = (silent.address() as { port: number }).port;
   });
-  afterAll(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
 
   it('makes reads fail with EventStoreUnavailableError within the bound instead of hanging', async () => {
     const stalled = createEventStore({ url: `esdb://127.0.0.1:${silentPort}?tls=false`, logger, timeoutMs: 300 });
