@@ -54,6 +54,17 @@ describe('soft-deleting a stream', () => {
     });
   });
 
+  describe('of a stream that has metadata but no events', () => {
+    it('succeeds with NO_STREAM', async () => {
+      const stream = `${prefix}-metadata-only`;
+      await client.setStreamMetadata(stream, { cacheControl: 10 });
+
+      await client.deleteStream(stream, { expectedRevision: NO_STREAM });
+
+      expect(await rejectionOf(readStreamEvents(client, stream))).toBeInstanceOf(StreamNotFoundError);
+    });
+  });
+
   describe('with a wrong expected revision', () => {
     it('refuses an exact revision, reporting the actual one, and deletes nothing', async () => {
       const stream = await streamWithThreeEvents();

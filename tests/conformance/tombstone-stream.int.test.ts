@@ -67,7 +67,9 @@ describe('tombstoning a stream', () => {
       const { position } = await client.tombstoneStream(stream, { expectedRevision: ANY });
       const [record] = await readAllEvents(client, { fromPosition: position!, maxCount: 1 });
 
-      expect(record).toMatchObject({ streamId: stream, type: '$streamDeleted' });
+      // Protocol §9: the record sits at revision long.MaxValue, with no data, and is not JSON.
+      expect(record).toMatchObject({ streamId: stream, type: '$streamDeleted', revision: 9223372036854775807n, isJson: false });
+      expect(record!.data).toHaveLength(0);
     });
   });
 
