@@ -27,6 +27,17 @@ const startup = start().catch(async (error: unknown) => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+// `kill <pid of npm>` ends npm without relaying the signal to the script it runs, which would
+// leave us, esdb-dev and PostgreSQL running with nobody to stop them. When the process that
+// started us goes away, we are re-parented: stop as if we had been told to.
+const parentPid = process.ppid;
+const orphanWatch = setInterval(() => {
+  if (process.ppid !== parentPid) {
+    clearInterval(orphanWatch);
+    onSignal('SIGHUP');
+  }
+}, 1_000).unref();
+
 function readConfig(): Config {
   try {
     return loadConfig();

@@ -183,4 +183,28 @@ describe('npm start from a clone in a 0700 folder', () => {
     running = undefined;
     expect(await postgresProcessesOnDataDir()).toEqual([]);
   });
+
+  it('stops everything when npm itself is killed, although npm does not relay the signal', { timeout: 120_000 }, async () => {
+    await startUntilReady();
+    const { pid } = await readRuntimeFile();
+    running?.npm.kill('SIGTERM');
+    await running?.exited;
+    running = undefined;
+
+    // The launcher notices it lost its parent and shuts down in order, PostgreSQL last.
+    const launcherGone = async () => {
+      for (let waited = 0; waited < 30_000; waited += 100) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          return true;
+        }
+        await sleep(100);
+      }
+      return false;
+    };
+    expect(await launcherGone()).toBe(true);
+    await expect(readFile(join(dataDir, 'runtime.json'))).rejects.toThrow(/ENOENT/);
+    expect(await postgresProcessesOnDataDir()).toEqual([]);
+  });
 });
