@@ -1,6 +1,6 @@
 import { inventoryDecider, inventoryEvent, inventoryStream, type InventoryCommand } from '../../domain/inventory/index.ts';
-import type { EventStore } from '../../infra/event-store/index.ts';
 import type { CommandContext } from '../shared/command-context.ts';
+import type { CommandDependencies } from '../shared/command-dependencies.ts';
 import { handleCommand } from '../shared/handle-command.ts';
 
 /**
@@ -9,12 +9,12 @@ import { handleCommand } from '../shared/handle-command.ts';
  * expected revision; `maxAttempts` bounds how long one caller keeps re-deciding.
  */
 export const handleInventoryCommand = (
-  eventStore: EventStore,
+  deps: CommandDependencies,
   command: InventoryCommand,
   context: CommandContext,
   options: { maxAttempts?: number } = {},
 ) =>
-  handleCommand(eventStore, {
+  handleCommand(deps, {
     decider: inventoryDecider,
     decode: (event) => inventoryEvent.parse(event),
     streamName: inventoryStream(command.data.sku),

@@ -1,12 +1,10 @@
 import { v4 as uuid } from 'uuid';
 import type { Decider } from '../../domain/shared/index.ts';
-import {
-  WrongExpectedRevisionError,
-  type EventDecoder,
-  type EventStore,
-  type RecordedEvent,
-} from '../../infra/event-store/index.ts';
+import { DomainError } from '../../domain/shared/index.ts';
+import { WrongExpectedRevisionError, type EventDecoder, type RecordedEvent } from '../../infra/event-store/index.ts';
 import { deriveEventId, type CommandContext } from './command-context.ts';
+import type { CommandDependencies } from './command-dependencies.ts';
+import type { CommandResult } from './command-metrics.ts';
 
 /** The stream kept moving under us: every attempt met a newer revision. */
 export class ConcurrencyConflictError extends Error {
@@ -21,7 +19,7 @@ export class ConcurrencyConflictError extends Error {
 
 type DomainEvent = { type: string; data: unknown };
 
-export interface CommandRun<Command, Event extends DomainEvent, State> {
+export interface CommandRun<Command extends { type: string }, Event extends DomainEvent, State> {
   decider: Decider<Command, Event, State>;
   /** Parses what is read back (the aggregate's event union). */
   decode: EventDecoder<Event>;
@@ -46,41 +44,58 @@ export interface CommandOutcome<Event, State> {
  * concurrent writer makes the append fail; the command then runs again on the new state,
  * so business rules are always checked against what is really stored.
  */
-export async function handleCommand<Command, Event extends DomainEvent, State>(
-  eventStore: EventStore,
+export async function handleCommand<Command extends { type: string }, Event extends DomainEvent, State>(
+  { eventStore, metrics }: CommandDependencies,
   run: CommandRun<Command, Event, State>,
 ): Promise<CommandOutcome<Event, State>> {
   const { decider, streamName, context } = run;
   const maxAttempts = run.maxAttempts ?? 5;
+  const started = performance.now();
+  let attempts = 0;
+  const done = (result: CommandResult) =>
+    metrics.record(run.command.type, result, attempts, (performance.now() - started) / 1000);
 
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const stream = await eventStore.readStream(streamName, run.decode);
-    const state = stream.events.reduce((current, event) => decider.evolve(current, event.decoded), decider.initialState);
+  try {
+    while (++attempts <= maxAttempts) {
+      const stream = await eventStore.readStream(streamName, run.decode);
+      const state = stream.events.reduce((current, event) => decider.evolve(current, event.decoded), decider.initialState);
 
-    const earlier = findEarlierRun(stream.events, context, streamName);
-    if (earlier) return { events: earlier.map((e) => e.decoded), state, position: earlier.at(-1)?.position };
+      const earlier = findEarlierRun(stream.events, context, streamName);
+      if (earlier) {
+        done('no_op');
+        return { events: earlier.map((e) => e.decoded), state, position: earlier.at(-1)?.position };
+      }
 
-    const events = decider.decide(run.command, state);
-    if (events.length === 0) return { events, state, position: stream.events.at(-1)?.position };
+      const events = decider.decide(run.command, state);
+      if (events.length === 0) {
+        done('no_op');
+        return { events, state, position: stream.events.at(-1)?.position };
+      }
 
-    try {
-      const appended = await eventStore.append(
-        streamName,
-        events.map((event, index) => ({
-          id: context.idSeed ? deriveEventId(context.idSeed, streamName, index) : uuid(),
-          type: event.type,
-          data: event.data,
-          metadata: metadataOf(context),
-        })),
-        stream.revision,
-      );
-      return { events, state: events.reduce(decider.evolve, state), position: appended.position };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      if (attempt < maxAttempts) await backOff(attempt);
+      try {
+        const appended = await eventStore.append(
+          streamName,
+          events.map((event, index) => ({
+            id: context.idSeed ? deriveEventId(context.idSeed, streamName, index) : uuid(),
+            type: event.type,
+            data: event.data,
+            metadata: metadataOf(context),
+          })),
+          stream.revision,
+        );
+        done('appended');
+        return { events, state: events.reduce(decider.evolve, state), position: appended.position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempts < maxAttempts) await backOff(attempts);
+      }
     }
+    attempts = maxAttempts;
+    throw new ConcurrencyConflictError(streamName, maxAttempts);
+  } catch (error) {
+    done(error instanceof DomainError ? 'rejected' : error instanceof ConcurrencyConflictError ? 'conflict' : 'failed');
+    throw error;
   }
-  throw new ConcurrencyConflictError(streamName, maxAttempts);
 }
 
 /**

@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v4 as uuid } from 'uuid';
 import { handleInventoryCommand } from '../../command-services/inventory/handle-inventory-command.ts';
+import type { CommandDependencies } from '../../command-services/shared/command-dependencies.ts';
+import { noCommandMetrics } from '../../command-services/shared/command-metrics.ts';
 import { inventoryEvent, inventoryStream } from '../../domain/inventory/index.ts';
 import { createEventStore, type EventStore } from '../../infra/event-store/index.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { testEnvironment } from '../support/environment.ts';
 
 let eventStore: EventStore;
+let deps: CommandDependencies;
 beforeAll(() => {
   eventStore = createEventStore({ url: testEnvironment().esdbUrl, logger: createLogger({ level: 'silent' }) });
+  deps = { eventStore, metrics: noCommandMetrics };
 });
 afterAll(() => eventStore.close());
 
@@ -17,12 +21,12 @@ const context = () => ({ correlationId: uuid(), causationId: uuid() });
 describe('an item with 10 units on hand, asked concurrently by 50 orders for one unit each', () => {
   it('reserves exactly 10 units and rejects the other 40: no oversell', async () => {
     const sku = `HOT-${uuid()}`;
-    await handleInventoryCommand(eventStore, { type: 'ReceiveStock', data: { sku, quantity: 10 } }, context());
+    await handleInventoryCommand(deps, { type: 'ReceiveStock', data: { sku, quantity: 10 } }, context());
 
     const orders = Array.from({ length: 50 }, () => uuid());
     await Promise.all(
       orders.map((orderId) =>
-        handleInventoryCommand(eventStore, { type: 'ReserveStock', data: { sku, orderId, quantity: 1 } }, context(), {
+        handleInventoryCommand(deps, { type: 'ReserveStock', data: { sku, orderId, quantity: 1 } }, context(), {
           maxAttempts: 200,
         }),
       ),
@@ -39,10 +43,10 @@ describe('an item with 10 units on hand, asked concurrently by 50 orders for one
   it('treats a repeated reservation for the same order as a no-op', async () => {
     const sku = `REP-${uuid()}`;
     const orderId = uuid();
-    await handleInventoryCommand(eventStore, { type: 'ReceiveStock', data: { sku, quantity: 5 } }, context());
+    await handleInventoryCommand(deps, { type: 'ReceiveStock', data: { sku, quantity: 5 } }, context());
     const reserve = { type: 'ReserveStock' as const, data: { sku, orderId, quantity: 2 } };
-    const first = await handleInventoryCommand(eventStore, reserve, context());
-    const again = await handleInventoryCommand(eventStore, reserve, context());
+    const first = await handleInventoryCommand(deps, reserve, context());
+    const again = await handleInventoryCommand(deps, reserve, context());
 
     expect(first.events.map((e) => e.type)).toEqual(['StockReserved']);
     expect(again.events).toEqual([]);
@@ -55,8 +59,8 @@ describe('a command seeded with an idempotency key whose first run lost its repl
     const sku = `SEED-${uuid()}`;
     const seeded = { ...context(), idSeed: `POST /inventory/${sku}/receipts ${uuid()}` };
     const receive = { type: 'ReceiveStock' as const, data: { sku, quantity: 3 } };
-    const first = await handleInventoryCommand(eventStore, receive, seeded);
-    const retried = await handleInventoryCommand(eventStore, receive, seeded);
+    const first = await handleInventoryCommand(deps, receive, seeded);
+    const retried = await handleInventoryCommand(deps, receive, seeded);
 
     expect(retried.position).toBe(first.position);
     expect(retried.events).toEqual(first.events);

@@ -1,0 +1,41 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export type CommandResult = 'appended' | 'no_op' | 'rejected' | 'conflict' | 'failed';
+
+/** What the write path reports: outcomes, re-runs after a concurrent write, and latency. */
+export interface CommandMetrics {
+  record(command: string, result: CommandResult, attempts: number, seconds: number): void;
+}
+
+/** Registers the command metrics in `registry` (exposed on /metrics). */
+export function createCommandMetrics(registry: Registry): CommandMetrics {
+  const commands = new Counter({
+    name: 'commands_total',
+    help: 'Commands handled, by command type and result',
+    labelNames: ['command', 'result'] as const,
+    registers: [registry],
+  });
+  const retries = new Counter({
+    name: 'command_retries_total',
+    help: 'Re-runs of a command on fresh state after a wrong-expected-revision (contention on one stream)',
+    labelNames: ['command'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'command_duration_seconds',
+    help: 'Time from reading the stream to the append reply, retries included',
+    labelNames: ['command'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  return {
+    record(command, result, attempts, seconds) {
+      commands.inc({ command, result });
+      if (attempts > 1) retries.inc({ command }, attempts - 1);
+      duration.observe({ command }, seconds);
+    },
+  };
+}
+
+/** For callers that do not export metrics (scripts, some tests). */
+export const noCommandMetrics: CommandMetrics = { record: () => undefined };
