@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 /** A database of its own on the shared test cluster, so test files running in parallel never see each other's tables. */
@@ -15,8 +16,24 @@ export async function createFreshDatabase(clusterUrl: string, purpose: string): 
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => asAdmin(clusterUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: () => dropDatabase(clusterUrl, name),
   };
+}
+
+/**
+ * A closed pool's backends take a moment to exit after pool.end(): wait for them rather than FORCE at
+ * once, which would fill the server log with "terminating connection" lines. FORCE only as a last resort.
+ */
+async function dropDatabase(clusterUrl: string, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    try {
+      return await asAdmin(clusterUrl, `DROP DATABASE IF EXISTS ${name}`);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006') throw error; // 55006: still being accessed
+      await sleep(50);
+    }
+  }
+  await asAdmin(clusterUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 async function asAdmin(url: string, sql: string): Promise<void> {
