@@ -37,14 +37,14 @@ export async function startEsdbDev(options: EsdbDevOptions = {}): Promise<EsdbDe
   const file = options.dataDir ? await DurableFile.open(options.dataDir, (record) => log.restore(record), logger) : undefined;
   log.commit();
   const writes = new WriteQueue(log, file, logger);
-  if (log.length === 0) await writeFreshNodeEvents(writes);
-
   const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   let port = 0;
   const server = createGrpcServer({ log, writes, logger, endpoint: () => ({ address: reachableHost, port }) });
   try {
+    if (log.length === 0) await writeFreshNodeEvents(writes);
     port = await bind(server, host, options.port ?? 0);
   } catch (error) {
+    server.forceShutdown();
     await file?.close();
     throw error;
   }

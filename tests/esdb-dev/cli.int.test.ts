@@ -41,6 +41,14 @@ describe.skipIf(!testEnvironment().esdbIsDev)('npm run esdb-dev', () => {
     expect(types).toEqual(['Written']);
   });
 
+  it('refuses a data folder another running esdb-dev owns, with exit code 1', async () => {
+    running = await startEsdbDevProcess(['--port', '0', '--data-dir', dataDir]);
+    const main = fileURLToPath(new URL('../../infra/esdb-dev/main.ts', import.meta.url));
+    const second = spawnSync(process.execPath, ['--import', 'tsx', main, '--port', '0', '--data-dir', dataDir], { encoding: 'utf8' });
+    expect(second.status).toBe(1);
+    expect(second.stdout + second.stderr).toMatch(/in use by another esdb-dev/);
+  });
+
   it('refuses a port that is not a port, with exit code 2', () => {
     const main = fileURLToPath(new URL('../../infra/esdb-dev/main.ts', import.meta.url));
     const result = spawnSync(process.execPath, ['--import', 'tsx', main, '--port', 'twenty'], { encoding: 'utf8' });

@@ -2,6 +2,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RecordSink } from '../write/write-queue.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { FRAME_HEADER_SIZE, MAX_FRAME_PAYLOAD, decodeFramePayload, encodeFrames } from './file-frames.ts';
 
 /** The file inside the data folder. */
@@ -18,19 +19,23 @@ export class DurableFile implements RecordSink {
   private constructor(
     private readonly handle: FileHandle,
     readonly path: string,
+    private readonly unlock: () => Promise<void>,
   ) {}
 
   static async open(dataDir: string, restore: (record: Buffer) => void, logger: Logger): Promise<DurableFile> {
     await mkdir(dataDir, { recursive: true });
+    const unlock = await lockDataDir(dataDir);
     const path = join(dataDir, EVENT_FILE_NAME);
-    // 'a+': reads anywhere, every write lands at the end of the file.
-    const handle = await open(path, 'a+');
+    let handle: FileHandle | undefined;
     try {
-      const file = new DurableFile(handle, path);
+      // 'a+': reads anywhere, every write lands at the end of the file.
+      handle = await open(path, 'a+');
+      const file = new DurableFile(handle, path, unlock);
       await file.replay(restore, logger);
       return file;
     } catch (error) {
-      await handle.close();
+      await handle?.close();
+      await unlock();
       throw error;
     }
   }
@@ -48,6 +53,7 @@ export class DurableFile implements RecordSink {
 
   async close(): Promise<void> {
     await this.handle.close();
+    await this.unlock();
   }
 
   private async replay(restore: (record: Buffer) => void, logger: Logger): Promise<void> {

@@ -18,7 +18,9 @@ interface QueuedWrite {
   reject: (error: Error) => void;
 }
 
-const MAX_WRITES_PER_BATCH = 4096;
+/** Bounds of one group commit, so one fsync never waits behind gigabytes of queued appends. */
+const MAX_WRITES_PER_GROUP = 4096;
+const MAX_BYTES_PER_GROUP = 16 * 1024 * 1024;
 
 /**
  * Serializes every write and commits them in groups: all writes that arrive while the previous
@@ -55,51 +57,55 @@ export class WriteQueue {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_WRITES_PER_BATCH);
-        await this.commitGroup(batch);
-      }
+      while (this.queue.length > 0) await this.commitGroup(this.takeGroup());
     } finally {
       this.draining = undefined;
     }
   }
 
-  private async commitGroup(batch: QueuedWrite[]): Promise<void> {
+  private takeGroup(): QueuedWrite[] {
+    let count = 0;
+    let bytes = 0;
+    while (count < this.queue.length && count < MAX_WRITES_PER_GROUP && bytes < MAX_BYTES_PER_GROUP) {
+      const request = (this.queue[count] as QueuedWrite).request;
+      if (request.kind === 'append') for (const event of request.events) bytes += event.data.length + event.metadata.length;
+      count++;
+    }
+    return this.queue.splice(0, count);
+  }
+
+  private async commitGroup(group: QueuedWrite[]): Promise<void> {
     const nowMs = Date.now();
-    const outcomes: Array<WriteOutcome | { kind: 'failed'; error: Error }> = [];
-    const groups: Buffer[][] = [];
-    for (const { request } of batch) {
+    const settle: Array<() => void> = [];
+    const records: Buffer[][] = [];
+    for (const write of group) {
       const firstNew = this.log.length;
       try {
-        outcomes.push(applyWrite(this.log, request, nowMs));
+        const outcome = applyWrite(this.log, write.request, nowMs);
+        settle.push(() => write.resolve(outcome));
       } catch (error) {
         // A bug in one write must not take the group down: drop its records, fail it alone.
         this.log.discardFrom(firstNew);
-        outcomes.push({ kind: 'failed', error: error instanceof Error ? error : new Error(String(error)) });
+        settle.push(() => write.reject(error instanceof Error ? error : new Error(String(error))));
         continue;
       }
-      const records: Buffer[] = [];
-      for (let logIndex = firstNew; logIndex < this.log.length; logIndex++) records.push(this.log.recordBytes(logIndex));
-      if (records.length > 0) groups.push(records);
+      const written: Buffer[] = [];
+      for (let logIndex = firstNew; logIndex < this.log.length; logIndex++) written.push(this.log.recordBytes(logIndex));
+      if (written.length > 0) records.push(written);
     }
-    if (this.sink && groups.length > 0) {
+    if (this.sink && records.length > 0) {
       try {
-        await this.sink.append(groups);
+        await this.sink.append(records);
       } catch (error) {
         this.log.discardFrom();
         this.refusal = 'Server Is Not Ready';
         this.logger.error({ err: error }, 'esdb-dev: persisting writes failed; refusing further writes');
         const failure = new WritesUnavailableError(this.refusal);
-        for (const write of batch) write.reject(failure);
-        for (const write of this.queue.splice(0)) write.reject(failure);
+        for (const write of [...group, ...this.queue.splice(0)]) write.reject(failure);
         return;
       }
     }
     this.log.commit();
-    batch.forEach((write, i) => {
-      const outcome = outcomes[i] as WriteOutcome | { kind: 'failed'; error: Error };
-      if (outcome.kind === 'failed') write.reject(outcome.error);
-      else write.resolve(outcome);
-    });
+    for (const done of settle) done();
   }
 }
