@@ -97,7 +97,8 @@ describe('two processes migrating at once', () => {
 
   it('leaves the lock free afterwards, so the next run does not wait', async () => {
     const { rows } = await pool.query<{ n: string }>(
-      "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+      `SELECT count(*) AS n FROM pg_locks
+       WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
     expect(rows[0]?.n).toBe('0');
   });

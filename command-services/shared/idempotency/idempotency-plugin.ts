@@ -40,6 +40,18 @@ interface Hold {
   settled: boolean;
 }
 
+/** Requests whose answer must not be stored although its status is a decision status. */
+const transientAnswers = new WeakSet<FastifyRequest>();
+
+/**
+ * Marks the answer to this request as transient: the key is released instead of storing it. For answers
+ * whose status looks like a decision but invites a retry, such as a 409 "the stream kept changing, retry"
+ * (ConcurrencyConflictError): stored, it would replay that 409 to every retry for a day.
+ */
+export function doNotStoreAnswer(request: FastifyRequest): void {
+  transientAnswers.add(request);
+}
+
 /** Seconds a client told "in use" should wait: the first request usually finishes well within it. */
 const busyRetryAfterSeconds = 1;
 
@@ -119,14 +131,16 @@ const idempotency: FastifyPluginAsync<IdempotencyPluginOptions> = async (app, op
 
   /** Never lets a storage failure replace the command's answer: it is logged, and the answer still sent. */
   async function settle(hold: Hold, request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
-    const answer = isDecisionStatus(reply.statusCode) ? answerOf(reply, payload, replayedHeaders) : undefined;
+    const decided = isDecisionStatus(reply.statusCode) && !transientAnswers.has(request);
+    const answer = decided ? answerOf(reply, payload, replayedHeaders) : undefined;
     if (!answer) return releaseLogged(hold, request);
     try {
       await store.complete(hold.route, hold.key, hold.token, answer);
     } catch (error) {
       // The entry stays pending: duplicates get 409 until the lease ends, then re-run the command, whose
       // seeded event ids make the event store find the first run's events instead of appending again.
-      request.log.error({ err: error, route: hold.route, status: reply.statusCode }, 'could not store the idempotent answer');
+      const context = { err: error, route: hold.route, status: reply.statusCode };
+      request.log.error(context, 'could not store the idempotent answer; sending it anyway');
     }
   }
 
@@ -134,7 +148,8 @@ const idempotency: FastifyPluginAsync<IdempotencyPluginOptions> = async (app, op
     try {
       await store.release(hold.route, hold.key, hold.token);
     } catch (error) {
-      request.log.warn({ err: error, route: hold.route }, 'could not release an idempotency key; it frees when its lease ends');
+      const context = { err: error, route: hold.route };
+      request.log.warn(context, 'could not release an idempotency key; it frees when its lease ends');
     }
   }
 };

@@ -13,6 +13,9 @@ export interface StoredAnswer {
   body: Buffer;
 }
 
+/** What `complete` keeps: a string body is stored as its UTF-8 bytes. */
+export type AnswerToStore = Omit<StoredAnswer, 'body'> & { body: Buffer | string };
+
 /** What `begin` found for a key. */
 export type BeginOutcome =
   /** This request runs the command; pass `token` to complete or release. */
@@ -29,7 +32,7 @@ export interface IdempotencyStore {
   /** Claims the key, or waits up to `waitMs` (default 0) for the request holding it to finish. */
   begin(route: string, key: string, requestHash: string, options?: { waitMs?: number }): Promise<BeginOutcome>;
   /** Stores the answer if `token` still holds the claim; false when its lease was taken over meanwhile. */
-  complete(route: string, key: string, token: string, answer: { status: number; headers: StoredAnswer['headers']; body: Buffer | string }): Promise<boolean>;
+  complete(route: string, key: string, token: string, answer: AnswerToStore): Promise<boolean>;
   /** Gives up the claim without an answer (5xx), so a retry runs the command again. */
   release(route: string, key: string, token: string): Promise<void>;
   /** Deletes entries older than the retention; returns how many. */
@@ -87,6 +90,9 @@ const purgeSql = `
 /** The key never reaches the table or an index: only this hash, which also scopes it to its route. */
 const keyHashOf = (route: string, key: string): Buffer => createHash('sha256').update(`${route}\u0000${key}`).digest();
 
+/** The route column is for people; text refuses NUL, which a path parameter could decode to. */
+const readableRoute = (route: string) => route.replaceAll('\u0000', '\\u0000');
+
 /** The store on the `idempotency_keys` table (migration 0001_idempotency). Times are the database's clock. */
 export function createIdempotencyStore(pool: pg.Pool, options: IdempotencyStoreOptions): IdempotencyStore {
   const leaseMs = options.leaseMs ?? 30_000;
@@ -110,7 +116,8 @@ export function createIdempotencyStore(pool: pg.Pool, options: IdempotencyStoreO
       const deadline = Date.now() + waitMs;
 
       for (let attempt = 0; ; attempt++) {
-        const claimed = await query<{ took_over: boolean }>(claimSql, [keyHash, route, request, token, leaseMs]);
+        const values = [keyHash, readableRoute(route), request, token, leaseMs];
+        const claimed = await query<{ took_over: boolean }>(claimSql, values);
         const claim = claimed.rows[0];
         if (claim) {
           if (claim.took_over) log.warn({ route }, 'took over an idempotency key whose holder let its lease expire');
@@ -120,7 +127,9 @@ export function createIdempotencyStore(pool: pg.Pool, options: IdempotencyStoreO
         const entry = (await query<EntryRow>(readSql, [keyHash])).rows[0];
         if (entry && !entry.request_hash.equals(request)) return { kind: 'mismatch' };
         if (entry?.state === 'done') {
-          return { kind: 'replay', status: entry.status ?? 500, headers: entry.headers ?? {}, body: entry.body ?? Buffer.alloc(0) };
+          // A done row always has all three (a CHECK constraint); the fallbacks only satisfy the types.
+          const { status, headers, body } = entry;
+          return { kind: 'replay', status: status ?? 500, headers: headers ?? {}, body: body ?? Buffer.alloc(0) };
         }
         if (Date.now() >= deadline) return { kind: 'busy' };
         // Still pending: wait for its holder to finish. No entry: it was released in between; claim again now.
@@ -132,7 +141,9 @@ export function createIdempotencyStore(pool: pg.Pool, options: IdempotencyStoreO
       const body = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
       const values = [keyHashOf(route, key), token, answer.status, JSON.stringify(answer.headers), body];
       const stored = (await query(completeSql, values)).rowCount === 1;
-      if (!stored) log.warn({ route, status: answer.status }, 'answer not stored: the claim was taken over after its lease expired');
+      if (!stored) {
+        log.warn({ route, status: answer.status }, 'answer not stored: the claim was taken over after its lease expired');
+      }
       return stored;
     },
 

@@ -1,8 +1,9 @@
 export { canonicalJson, requestHashOf } from './canonical-json.ts';
 export { readIdempotencyKey, type IdempotencyKeyHeader } from './idempotency-key-header.ts';
-export { idempotencyPlugin, type IdempotencyClaim, type IdempotencyPluginOptions } from './idempotency-plugin.ts';
+export { doNotStoreAnswer, idempotencyPlugin, type IdempotencyClaim, type IdempotencyPluginOptions } from './idempotency-plugin.ts';
 export {
   createIdempotencyStore,
+  type AnswerToStore,
   type BeginOutcome,
   type IdempotencyStore,
   type IdempotencyStoreOptions,

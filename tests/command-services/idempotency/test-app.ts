@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { idempotencyPlugin, type IdempotencyStore } from '../../../command-services/shared/idempotency/index.ts';
+import { doNotStoreAnswer, idempotencyPlugin, type IdempotencyStore } from '../../../command-services/shared/idempotency/index.ts';
 import type { Logger } from '../../../infra/logger.ts';
 import { DatabaseUnavailableError } from '../../../infra/postgres/database-unavailable.ts';
 
@@ -16,7 +16,8 @@ export interface Invocations {
 /**
  * A small app with the real plugin and store: `POST /things/:id` creates (201 with Location and
  * ES-Position, slow enough that concurrent duplicates overlap), `POST /flaky/:id` answers 503 while
- * `flakyFailures` lasts, `POST /conflict` always refuses with 409, `POST /plain/:id` does not opt in.
+ * `flakyFailures` lasts, `POST /conflict` always refuses with 409, `POST /busy` answers a transient 409
+ * (retry), `POST /plain/:id` does not opt in.
  * Each body carries a fresh random `answerId`, so a replay is told from a second run.
  */
 export function buildTestApp(options: { store: IdempotencyStore; logger: Logger; waitMs?: number; handlerMs?: number }) {
@@ -69,6 +70,11 @@ export function buildTestApp(options: { store: IdempotencyStore; logger: Logger;
     typed.post('/conflict', { config: { idempotent: true }, schema: { body, response: { 409: error } } }, async (_request, reply) => {
       invocations.count++;
       return reply.code(409).send({ error: 'already_done', message: `refused ${crypto.randomUUID()}` });
+    });
+    typed.post('/busy', { config: { idempotent: true }, schema: { body, response: { 409: error } } }, async (request, reply) => {
+      invocations.count++;
+      doNotStoreAnswer(request);
+      return reply.code(409).send({ error: 'concurrency_conflict', message: 'retry the request' });
     });
     typed.post('/plain/:id', { schema: { params, body, response: { 201: created } } }, async (request, reply) => {
       invocations.count++;
