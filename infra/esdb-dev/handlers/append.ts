@@ -13,8 +13,9 @@ const { ContentCase } = streamsPb.AppendReq;
 
 /**
  * Streams.Append (client-streaming, protocol §5): options first, then one message per event,
- * then half-close. Nothing is written before the half-close, so a call cancelled midway writes
- * nothing; limits and malformed messages are answered as soon as they are seen.
+ * then half-close. Nothing is written before the half-close, so a client that disconnects
+ * midway writes nothing; limits and malformed messages are answered as soon as they are seen.
+ * A wrong expected version is an in-band answer with status OK.
  */
 export function append(
   writes: WriteQueue,
@@ -65,7 +66,7 @@ export function append(
         (outcome) =>
           outcome.kind === 'stream_deleted' ? answer(streamDeleted(stream), null) : answer(null, appendResponse(outcome, expected)),
         (error: unknown) => answer(failureResponse(error, logger), null),
-      );
+      ).catch((error: unknown) => logger.error({ err: error, stream }, 'esdb-dev: answering an append failed'));
     });
   });
   call.on('error', () => {

@@ -100,6 +100,7 @@ export function batchAppend(writes: WriteQueue, logger: Logger, call: ServerDupl
           send(batchUnknown(address, 'esdb-dev internal error'));
         },
       )
+      .catch((error: unknown) => logger.error({ err: error, stream }, 'esdb-dev: answering a batch append failed'))
       .finally(() => {
         writesInFlight--;
         endIfIdle();

@@ -4,6 +4,7 @@ import { deleteWrongExpectedVersion, reject, streamDeleted } from '../protocol/e
 import type { DeleteReq, DeleteResp, TombstoneReq, TombstoneResp } from '../protocol/generated.ts';
 import { expectedRevisionOf, streamNameOf } from '../protocol/request-fields.ts';
 import { deleteResponse, expectedVersionText, tombstoneResponse } from '../protocol/write-responses.ts';
+import type { ExpectedRevision } from '../write/expected-revision.ts';
 import type { WriteQueue } from '../write/write-queue.ts';
 import { failureResponse } from './failure.ts';
 
@@ -35,15 +36,17 @@ function removeStream(
   options: DeleteOptions | undefined,
   reply: (error: Parameters<sendUnaryData<unknown>>[0], position: number) => void,
 ): void {
-  let stream: string;
-  let expected;
+  let target: { stream: string; expected: ExpectedRevision };
   try {
     if (!options) reject('Delete options are required.');
-    stream = streamNameOf(options.getStreamIdentifier());
-    expected = expectedRevisionOf(options.getExpectedStreamRevisionCase(), () => options.getRevision());
+    target = {
+      stream: streamNameOf(options.getStreamIdentifier()),
+      expected: expectedRevisionOf(options.getExpectedStreamRevisionCase(), () => options.getRevision()),
+    };
   } catch (error) {
     return reply(failureResponse(error, logger), 0);
   }
+  const { stream, expected } = target;
   writes.submit({ kind, stream, expected }).then(
     (outcome) => {
       switch (outcome.kind) {
@@ -56,5 +59,5 @@ function removeStream(
       }
     },
     (error: unknown) => reply(failureResponse(error, logger), 0),
-  );
+  ).catch((error: unknown) => logger.error({ err: error, stream }, `esdb-dev: answering a ${kind} failed`));
 }
