@@ -1,7 +1,7 @@
 import type { WireEvent } from '../protocol/wire-event.ts';
 import type { EventLog } from '../store/event-log.ts';
 import { recordData } from '../store/event-record.ts';
-import { isExpired, readableStream } from '../store/stream-state.ts';
+import { isExpired, readWindow } from '../store/stream-state.ts';
 
 const LINK_TYPE = '$>';
 const LINK_DATA = /^(\d+)@(.+)$/s;
@@ -19,7 +19,7 @@ export function wireEventAt(log: EventLog, logIndex: number, resolveLinks: boole
   const match = LINK_DATA.exec(recordData(view).toString('utf8'));
   if (!match) return plain;
   const revision = Number(match[1]);
-  const target = readableStream(log, match[2] as string, nowMs);
+  const target = readWindow(log, match[2] as string, nowMs);
   const targetIndex =
     target.kind === 'readable' && revision >= target.first && revision < target.end
       ? (target.entry.eventIndices[revision] as number)

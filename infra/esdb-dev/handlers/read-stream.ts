@@ -4,7 +4,7 @@ import { streamNotFound } from '../protocol/read-responses.ts';
 import { uint64AsNumber } from '../protocol/request-fields.ts';
 import { encodeReadEventResponse, type UuidForm } from '../protocol/wire-event.ts';
 import type { EventLog } from '../store/event-log.ts';
-import { isExpired, readableStream } from '../store/stream-state.ts';
+import { isExpired, readWindow } from '../store/stream-state.ts';
 import type { CallOutput } from './call-output.ts';
 import { wireEventAt } from './link-resolution.ts';
 
@@ -28,7 +28,7 @@ export interface StreamReadRequest {
  */
 export async function readStream(log: EventLog, output: CallOutput<unknown>, request: StreamReadRequest): Promise<void> {
   const nowMs = Date.now();
-  const stream = readableStream(log, request.stream, nowMs);
+  const stream = readWindow(log, request.stream, nowMs);
   if (stream.kind === 'deleted') return output.fail(streamDeleted(request.stream));
   if (stream.kind === 'missing') {
     await output.send(streamNotFound(request.stream));

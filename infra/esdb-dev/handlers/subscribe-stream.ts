@@ -6,7 +6,7 @@ import { uint64AsNumber } from '../protocol/request-fields.ts';
 import { encodeReadEventResponse, type UuidForm } from '../protocol/wire-event.ts';
 import type { EventLog } from '../store/event-log.ts';
 import type { StreamEntry } from '../store/stream-index.ts';
-import { isExpired, readableStream } from '../store/stream-state.ts';
+import { isExpired, readWindow } from '../store/stream-state.ts';
 import type { CallOutput } from './call-output.ts';
 import { wireEventAt } from './link-resolution.ts';
 
@@ -29,7 +29,7 @@ export interface StreamSubscriptionRequest {
  */
 export async function subscribeToStream(log: EventLog, output: CallOutput<unknown>, request: StreamSubscriptionRequest): Promise<void> {
   const { stream: name, resolveLinks, uuidForm } = request;
-  const readable = readableStream(log, name, Date.now());
+  const readable = readWindow(log, name, Date.now());
   if (readable.kind === 'deleted') return output.fail(streamDeleted(name));
 
   let entry: StreamEntry | undefined = log.streams.find(name);

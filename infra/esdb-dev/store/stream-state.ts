@@ -82,7 +82,7 @@ function parsedMetadata(log: EventLog, metaEntry: StreamEntry, logIndex: number)
   return metaEntry.parsedMetadata.metadata;
 }
 
-export type ReadableStream =
+export type ReadWindow =
   | { kind: 'deleted' }
   | { kind: 'missing' }
   | {
@@ -96,7 +96,7 @@ export type ReadableStream =
     };
 
 /** The committed, readable part of a stream after its metadata (§7, §11). */
-export function readableStream(log: EventLog, name: string, nowMs: number): ReadableStream {
+export function readWindow(log: EventLog, name: string, nowMs: number): ReadWindow {
   const snapshot = inspectStream(log, name, log.committedLength);
   if (snapshot.tombstoned) return { kind: 'deleted' };
   if (!snapshot.entry || snapshot.eventCount === 0 || snapshot.softDeleted) return { kind: 'missing' };
