@@ -1,5 +1,4 @@
 import type { EventRecordView } from '../store/event-record.ts';
-import { formatUuid } from './uuid.ts';
 
 /**
  * Hand-written protobuf encoding of `ReadResp { event: ReadEvent }`, the one message reads and
@@ -49,8 +48,8 @@ class RecordedEventLayout {
     private readonly view: EventRecordView,
     uuidForm: UuidForm,
   ) {
-    this.id = encodeUuid(view.bytes, view.idOffset, uuidForm);
-    this.created = Buffer.from(view.createdMs > 0 ? `${view.createdMs}0000` : '0', 'latin1');
+    this.id = uuidForm === 'string' ? STRING_UUID_PLACEHOLDER : structuredUuid(view.bytes, view.idOffset);
+    this.created = createdTicks(view.createdMs);
     this.contentType = view.isJson ? JSON_CONTENT_TYPE : BINARY_CONTENT_TYPE;
     this.streamIdentifierSize = view.streamLength > 0 ? fieldSize(view.streamLength) : 0;
     this.size =
@@ -68,7 +67,8 @@ class RecordedEventLayout {
   write(out: Buffer, start: number): number {
     const view = this.view;
     let at = writeTag(out, start, 1, this.id.length);
-    at += this.id.copy(out, at);
+    if (this.id === STRING_UUID_PLACEHOLDER) at = writeStringUuid(out, at, view.bytes, view.idOffset);
+    else at += this.id.copy(out, at);
     at = writeTag(out, at, 2, this.streamIdentifierSize);
     if (view.streamLength > 0) at = copyField(out, writeTag(out, at, 3, view.streamLength), view, view.streamOffset, view.streamLength);
     out[at++] = 0x18;
@@ -90,18 +90,37 @@ class RecordedEventLayout {
   }
 }
 
-/** UUID message: `string = 2` (canonical text) or `structured = 1` (two int64 halves). */
-function encodeUuid(bytes: Buffer, offset: number, form: UuidForm): Buffer {
-  if (form === 'string') {
-    const message = Buffer.allocUnsafe(38);
-    message[0] = 0x12;
-    message[1] = 36;
-    message.write(formatUuid(bytes, offset), 2, 'latin1');
-    return message;
+/** A string-form UUID message is always 38 bytes: tag, length 36, canonical text (written in place). */
+const STRING_UUID_PLACEHOLDER = Buffer.alloc(38);
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+
+function writeStringUuid(out: Buffer, start: number, bytes: Buffer, offset: number): number {
+  out[start] = 0x12;
+  out[start + 1] = 36;
+  let at = start + 2;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) out[at++] = 0x2d;
+    const byte = bytes[offset + i] as number;
+    out[at++] = HEX_DIGITS[byte >> 4] as number;
+    out[at++] = HEX_DIGITS[byte & 0x0f] as number;
   }
+  return at;
+}
+
+/** The structured form: `most_significant_bits = 1`, `least_significant_bits = 2`, int64 varints. */
+function structuredUuid(bytes: Buffer, offset: number): Buffer {
   const halves = [bytes.readBigUInt64BE(offset), bytes.readBigUInt64BE(offset + 8)];
   const inner = Buffer.concat(halves.map((half, i) => Buffer.concat([Buffer.from([i === 0 ? 0x08 : 0x10]), bigVarint(half)])));
   return Buffer.concat([Buffer.from([0x0a, inner.length]), inner]);
+}
+
+/** `created` is .NET ticks (100 ns) as text; events of one write share it, so remember the last one. */
+let lastCreated = { ms: Number.NaN, ticks: Buffer.alloc(0) };
+function createdTicks(createdMs: number): Buffer {
+  if (createdMs !== lastCreated.ms) {
+    lastCreated = { ms: createdMs, ticks: Buffer.from(createdMs > 0 ? `${createdMs}0000` : '0', 'latin1') };
+  }
+  return lastCreated.ticks;
 }
 
 function bigVarint(value: bigint): Buffer {
