@@ -18,6 +18,8 @@ import type { ExpectedRevision } from '../write/expected-revision.ts';
 import { WritesUnavailableError, type WriteQueue } from '../write/write-queue.ts';
 import type { ProposedEvent } from '../write/write-request.ts';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** One append being assembled from its chunks. */
 interface PendingAppend {
   address: BatchAppendAddress;
@@ -74,8 +76,10 @@ export function batchAppend(writes: WriteQueue, logger: Logger, call: ServerDupl
       return undefined;
     }
     const append: PendingAppend = { address, stream, expected, events: [], size: 0, deadlineTimer: undefined };
-    if (deadline !== undefined) {
-      append.deadlineTimer = setTimeout(() => settleEarly(key, batchTimeout(address), false), deadline - Date.now());
+    const remaining = deadline === undefined ? Number.NaN : deadline - Date.now();
+    // Past ~24.8 days setTimeout fires at once: such a deadline (or an unreadable one) is no deadline.
+    if (remaining > 0 && remaining < MAX_TIMER_MS) {
+      append.deadlineTimer = setTimeout(() => settleEarly(key, batchTimeout(address), false), remaining);
     }
     pending.set(key, append);
     return append;
