@@ -1,25 +1,45 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../logger.ts';
+import { registerApiDocs } from './api-docs.ts';
+import { CORRELATION_HEADER, correlationIdOf } from './correlation-id.ts';
+import { registerErrorHandler } from './error-handler.ts';
 import { healthRoutes, type ReadinessChecks } from './health-routes.ts';
+
+/** Larger than any valid command (an order of 100 lines is ~10 KB), small enough to refuse abuse early. */
+const bodyLimitBytes = 256 * 1024;
 
 export interface AppDependencies {
   logger: Logger;
   /** Probes of what the app needs to serve (eventStore, database); the app knows no concrete client. */
   readinessChecks: ReadinessChecks;
+  /** Registers the service plugins selected by SERVICES (command routes, later query routes). */
+  registerServices?: (app: FastifyInstance) => Promise<void>;
 }
 
 /**
  * Builds the HTTP app without listening: the launcher listens and closes it, tests `inject()` into it.
- * Routes declare zod schemas, which validate requests, serialize responses and later feed /docs.
+ * Routes declare zod schemas, which validate requests, serialize responses and feed /docs.
  */
-export function buildApp(deps: AppDependencies) {
-  const app = Fastify({ loggerInstance: deps.logger }).withTypeProvider<ZodTypeProvider>();
+export async function buildApp(deps: AppDependencies) {
+  const app = Fastify({
+    // Typed as fastify's logger so plugins and helpers take a plain FastifyInstance.
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: bodyLimitBytes,
+    genReqId: correlationIdOf,
+    requestIdLogLabel: 'correlationId',
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header(CORRELATION_HEADER, request.id);
+  });
 
-  app.register(healthRoutes, { checks: deps.readinessChecks });
+  registerErrorHandler(app);
+  await registerApiDocs(app);
+  await app.register(healthRoutes, { checks: deps.readinessChecks });
+  await deps.registerServices?.(app);
   return app;
 }
 
-export type App = ReturnType<typeof buildApp>;
+export type App = Awaited<ReturnType<typeof buildApp>>;
