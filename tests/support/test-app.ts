@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import type pg from 'pg';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { registerCommandServices } from '../../command-services/register-command-services.ts';
+import { createCommandMetrics } from '../../command-services/shared/command-metrics.ts';
+import { createIdempotencyStore } from '../../command-services/shared/idempotency/index.ts';
+import { loadConfig, type ServiceName } from '../../infra/config.ts';
+import { createEventStore, type EventStore } from '../../infra/event-store/index.ts';
+import { buildApp, type App } from '../../infra/http/build-app.ts';
+import { metricsPlugin } from '../../infra/http/metrics.ts';
+import { createLogger, type Logger } from '../../infra/logger.ts';
+import { migrate } from '../../infra/postgres/migrations.ts';
+import { coreMigrations } from '../../infra/postgres/migrations/index.ts';
+import { createPgPool, pingDatabase } from '../../infra/postgres/pool.ts';
+import { createFreshDatabase, type FreshDatabase } from '../postgres/fresh-database.ts';
+import { testEnvironment } from './environment.ts';
+
+export interface TestAppOptions {
+  /** Reuse this database (a restart); by default a fresh one is created and dropped on close. */
+  database?: FreshDatabase;
+  /** Receives every log line (JSON) of the app; without it, nothing is logged unless LOG_LEVEL says so. */
+  logStream?: Writable;
+  /** Log level when `logStream` is given (default 'trace', so that everything that could leak is seen). */
+  logLevel?: string;
+  /** Another event store than the test run's (an unreachable one, say). */
+  esdbUrl?: string;
+  /** The event store adapter's bound on each read and append. */
+  eventStoreTimeoutMs?: number;
+  /** The services whose routes are registered (default: SERVICES' default, all, as `npm start`). */
+  services?: readonly ServiceName[];
+}
+
+/** The real app as `npm start` wires it, for `app.inject()`, with what a test needs to look behind it. */
+export interface TestApp {
+  app: App;
+  /** A client of the same event store as the app, to read back or arrange events. */
+  eventStore: EventStore;
+  pool: pg.Pool;
+  database: FreshDatabase;
+  /** Closes the app and its clients; drops the database unless `keepDatabase`. */
+  close(options?: { keepDatabase?: boolean }): Promise<void>;
+  /** Closes this app and builds a new one on the same database (which the new one then owns). */
+  restart(options?: Omit<TestAppOptions, 'database'>): Promise<TestApp>;
+}
+
+/**
+ * Builds the app exactly as `infra/launcher/start-system.ts` does (migrations, idempotency store,
+ * prom registry and command metrics, /metrics, the command routes), on a database of its own and
+ * the test run's esdb-dev. Nothing listens: tests `inject()`.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const environment = testEnvironment();
+  const database = options.database ?? (await createFreshDatabase(environment.databaseUrl, 'command_http'));
+  const logger = testLogger(options);
+
+  const eventStore = createEventStore({
+    url: options.esdbUrl ?? environment.esdbUrl,
+    logger: logger.child({ component: 'event-store' }),
+    ...(options.eventStoreTimeoutMs === undefined ? {} : { timeoutMs: options.eventStoreTimeoutMs }),
+  });
+  const pool = createPgPool({ url: database.url, logger: logger.child({ component: 'pg-pool' }), max: 20 });
+  const closeClients = async () => {
+    await eventStore.close().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+  };
+
+  let app: App;
+  let stopPurging: () => Promise<void>;
+  try {
+    await migrate(pool, coreMigrations, logger.child({ component: 'migrations' }));
+    const idempotencyStore = createIdempotencyStore(pool, { logger: logger.child({ component: 'idempotency' }) });
+    stopPurging = idempotencyStore.startPurging();
+    const registry = new Registry();
+    const metrics = createCommandMetrics(registry);
+    app = await buildApp({
+      logger,
+      readinessChecks: { eventStore: () => eventStore.ping(), database: () => pingDatabase(pool) },
+      registerServices: async (instance) => {
+        await instance.register(metricsPlugin, { registry });
+        await registerCommandServices(instance, options.services ?? loadConfig({}).SERVICES, { eventStore, metrics, idempotencyStore });
+      },
+    });
+    await app.ready();
+  } catch (error) {
+    await closeClients();
+    if (!options.database) await database.drop();
+    throw error;
+  }
+
+  const close: TestApp['close'] = async ({ keepDatabase = false } = {}) => {
+    // The order of start-system's shutdown: HTTP, then workers, then clients.
+    await app.close();
+    await stopPurging();
+    await closeClients();
+    if (!keepDatabase) await database.drop();
+  };
+  return {
+    app,
+    eventStore,
+    pool,
+    database,
+    close,
+    restart: async (restartOptions = {}) => {
+      await close({ keepDatabase: true });
+      return startTestApp({ ...restartOptions, database });
+    },
+  };
+}
+
+/**
+ * The launcher's own logger (`createLogger`, with its redaction of payment tokens), its output sent
+ * to `logStream` instead of stdout. pino keeps its destination under `symbols.streamSym`, and child
+ * loggers (fastify makes one per request) find it through their prototype.
+ */
+function testLogger(options: TestAppOptions): Logger {
+  if (!options.logStream) return createLogger({ level: process.env.LOG_LEVEL ?? 'silent', name: 'test-app' });
+  const logger = createLogger({ level: options.logLevel ?? 'trace', name: 'test-app' });
+  (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = options.logStream;
+  return logger;
+}
+
+/** A sku no other test (nor an earlier run on the same event store) uses. */
+export const uniqueSku = (prefix = 'SKU') => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** What `inject()` answers, as far as these helpers look at it. */
+interface Answer {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  json(): unknown;
+}
+
+/** POSTs JSON to the app (with an Idempotency-Key when given) and returns the answer. */
+export function postJson(app: App, url: string, payload: unknown, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'POST', url, payload: JSON.stringify(payload), headers: { 'content-type': 'application/json', ...headers } });
+}
+
+/** Adds a product and stock of it through the API; throws unless both succeed. */
+export async function stockedProduct(
+  app: App,
+  { sku = uniqueSku(), price = 1250, currency = 'EUR', quantity = 100 }: { sku?: string; price?: number; currency?: string; quantity?: number } = {},
+): Promise<string> {
+  const added = await postJson(app, '/products', { sku, name: `Product ${sku}`, price, currency });
+  if (added.statusCode !== 201) throw new Error(`adding ${sku} answered ${added.statusCode}: ${JSON.stringify(added.json())}`);
+  if (quantity > 0) {
+    const received = await postJson(app, `/inventory/${sku}/receipts`, { quantity });
+    if (received.statusCode !== 200) throw new Error(`stocking ${sku} answered ${received.statusCode}`);
+  }
+  return sku;
+}
+
+export type { Answer as InjectedAnswer };
