@@ -57,7 +57,7 @@ describe('a command sent 20 times at once with one Idempotency-Key and body', ()
     expect(position).toBe(answers[0]!.position);
     expect(await typesIn(orderStream(orderId))).toEqual(['OrderPlaced']);
     expect((await commandsCounted('PlaceOrder', 'appended')) - placedBefore).toBe(1);
-    expect(await commandsCounted('PlaceOrder', 'no_op')).toBe(0);
+    expect(await commandsCounted('PlaceOrder', 'no_op')).toBe(noOpsBefore);
   });
 
   it('receives stock once on a stream many requests write to', async () => {
