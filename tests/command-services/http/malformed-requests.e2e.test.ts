@@ -104,6 +104,11 @@ const cases: Case[] = [
   { name: 'products: text/plain', url: products, raw: JSON.stringify(product()), contentType: 'text/plain', status: 400, error: 'validation_failed', path: 'body' },
   { name: 'products: form body', url: products, raw: 'sku=A-1&name=mug&price=100&currency=EUR', contentType: 'application/x-www-form-urlencoded', status: 415, error: 'unsupported_media_type' },
   { name: 'products: XML body', url: products, raw: '<product/>', contentType: 'application/xml', status: 415, error: 'unsupported_media_type' },
+  { name: 'products: a __proto__ key', url: products, raw: '{"sku":"A-1","name":"n","price":1,"currency":"EUR","__proto__":{"admin":true}}', status: 400, error: 'invalid_json' },
+  { name: 'products: a constructor.prototype key', url: products, raw: '{"sku":"A-1","name":"n","price":1,"currency":"EUR","constructor":{"prototype":{"admin":true}}}', status: 400, error: 'invalid_json' },
+  rawJson('products: 100,000 nested arrays as the body', products, `${'['.repeat(100_000)}${']'.repeat(100_000)}`, 'body'),
+  rawJson('products: 100,000 nested arrays as the name', products, `{"sku":"A-1","name":${'['.repeat(100_000)}${']'.repeat(100_000)},"price":1,"currency":"EUR"}`, 'body.name'),
+  { name: 'products: a JSON-like media type', url: products, raw: JSON.stringify(product()), contentType: 'application/vnd.api+json', status: 415, error: 'unsupported_media_type' },
   { name: 'products: body over 256 KiB', url: products, body: product({ name: 'n'.repeat(300 * 1024) }), status: 413, error: 'payload_too_large' },
 
   // POST /products/:sku/price
