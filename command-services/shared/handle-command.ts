@@ -5,6 +5,7 @@ import { WrongExpectedRevisionError, type EventDecoder, type RecordedEvent } fro
 import { deriveEventId, type CommandContext } from './command-context.ts';
 import type { CommandDependencies } from './command-dependencies.ts';
 import type { CommandResult } from './command-metrics.ts';
+import { oneWriterPerStream } from './one-writer-per-stream.ts';
 
 /** The stream kept moving under us: every attempt met a newer revision. */
 export class ConcurrencyConflictError extends Error {
@@ -44,7 +45,14 @@ export interface CommandOutcome<Event, State> {
  * concurrent writer makes the append fail; the command then runs again on the new state,
  * so business rules are always checked against what is really stored.
  */
-export async function handleCommand<Command extends { type: string }, Event extends DomainEvent, State>(
+export function handleCommand<Command extends { type: string }, Event extends DomainEvent, State>(
+  deps: CommandDependencies,
+  run: CommandRun<Command, Event, State>,
+): Promise<CommandOutcome<Event, State>> {
+  return oneWriterPerStream(deps.eventStore, run.streamName, () => decideAndAppend(deps, run));
+}
+
+async function decideAndAppend<Command extends { type: string }, Event extends DomainEvent, State>(
   { eventStore, metrics }: CommandDependencies,
   run: CommandRun<Command, Event, State>,
 ): Promise<CommandOutcome<Event, State>> {

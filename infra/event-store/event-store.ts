@@ -56,16 +56,23 @@ export class EventStore {
     this.timeoutMs = options.timeoutMs ?? 5_000;
   }
 
-  /** Appends with optimistic concurrency; WrongExpectedRevisionError when the stream moved on. */
+  /**
+   * Appends with optimistic concurrency; WrongExpectedRevisionError when the stream moved on.
+   * Bounded in time here too: the client sends the deadline for the server to enforce but waits
+   * without one itself (BatchAppend, and the feature probe of a new connection), so a frozen store
+   * would otherwise hold the caller until keepalive gives up. Past the bound the outcome is
+   * unknown: the caller answers 503, and a retry with the same event ids is deduplicated.
+   */
   async append(streamName: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const append = this.client.appendToStream(
+      streamName,
+      events.map((event) =>
+        jsonEvent({ id: event.id, type: event.type, data: event.data as never, metadata: event.metadata as never }),
+      ),
+      { expectedRevision: toClientRevision(expected), deadline: this.timeoutMs },
+    );
     try {
-      const result = await this.client.appendToStream(
-        streamName,
-        events.map((event) =>
-          jsonEvent({ id: event.id, type: event.type, data: event.data as never, metadata: event.metadata as never }),
-        ),
-        { expectedRevision: toClientRevision(expected), deadline: this.timeoutMs },
-      );
+      const result = await this.withinTimeout(`append to ${streamName}`, append, () => undefined);
       return { nextRevision: result.nextExpectedRevision, position: result.position?.commit ?? -1n };
     } catch (error) {
       throw toEventStoreError(error);
@@ -112,13 +119,6 @@ export class EventStore {
     what: string,
     read: StreamingRead<ResolvedEvent> | StreamingRead<AllStreamResolvedEvent>,
   ): Promise<RecordedEvent[] | 'no_stream'> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        read.cancel().catch(() => undefined);
-        reject(new EventStoreUnavailableError(`event store did not answer "${what}" within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
-    });
     const collect = async () => {
       const events: RecordedEvent[] = [];
       try {
@@ -132,8 +132,21 @@ export class EventStore {
       }
       return events;
     };
+    return this.withinTimeout(what, collect(), () => void read.cancel().catch(() => undefined));
+  }
+
+  private async withinTimeout<T>(what: string, work: Promise<T>, onTimeout: () => void): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        onTimeout();
+        reject(new EventStoreUnavailableError(`event store did not answer "${what}" within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+    });
+    // A late rejection of the abandoned work must not surface as an unhandled rejection.
+    work.catch(() => undefined);
     try {
-      return await Promise.race([collect(), timeout]);
+      return await Promise.race([work, timeout]);
     } finally {
       clearTimeout(timer);
     }

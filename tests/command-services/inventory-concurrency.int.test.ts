@@ -23,14 +23,21 @@ describe('an item with 10 units on hand, asked concurrently by 50 orders for one
     const sku = `HOT-${uuid()}`;
     await handleInventoryCommand(deps, { type: 'ReceiveStock', data: { sku, quantity: 10 } }, context());
 
+    // Five clients stand for five processes: within one, writers to a stream queue up; across
+    // them, only the expected revision keeps the stock from being oversold.
+    const writers = Array.from({ length: 5 }, () => ({
+      eventStore: createEventStore({ url: testEnvironment().esdbUrl, logger: createLogger({ level: 'silent' }) }),
+      metrics: noCommandMetrics,
+    }));
     const orders = Array.from({ length: 50 }, () => uuid());
     await Promise.all(
-      orders.map((orderId) =>
-        handleInventoryCommand(deps, { type: 'ReserveStock', data: { sku, orderId, quantity: 1 } }, context(), {
+      orders.map((orderId, index) =>
+        handleInventoryCommand(writers[index % 5]!, { type: 'ReserveStock', data: { sku, orderId, quantity: 1 } }, context(), {
           maxAttempts: 200,
         }),
       ),
     );
+    await Promise.all(writers.map((writer) => writer.eventStore.close()));
 
     const stored = await eventStore.readStream(inventoryStream(sku), (e) => inventoryEvent.parse(e));
     const types = stored.events.map((e) => e.decoded.type);
