@@ -4,17 +4,10 @@ import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { startEsdbDev } from '../esdb-dev/index.ts';
 import { createEventStore } from '../event-store/index.ts';
-import { Registry } from 'prom-client';
-import { registerCommandServices } from '../../command-services/register-command-services.ts';
-import { createCommandMetrics } from '../../command-services/shared/command-metrics.ts';
-import { createIdempotencyStore } from '../../command-services/shared/idempotency/index.ts';
-import { buildApp } from '../http/build-app.ts';
-import { metricsPlugin } from '../http/metrics.ts';
-import { migrate } from '../postgres/migrations.ts';
-import { coreMigrations } from '../postgres/migrations/index.ts';
 import type { Logger } from '../logger.ts';
 import { startEmbeddedPostgres } from '../postgres/embedded-postgres.ts';
-import { createPgPool, pingDatabase } from '../postgres/pool.ts';
+import { createPgPool } from '../postgres/pool.ts';
+import { composeApp } from './compose-app.ts';
 import type { Shutdown } from './shutdown.ts';
 
 /** Where the running system answers. */
@@ -37,21 +30,8 @@ export async function startSystem(config: Config, logger: Logger, shutdown: Shut
   const pool = createPgPool({ url: databaseUrl, logger: logger.child({ component: 'pg-pool' }) });
   shutdown.add('clients', 'PostgreSQL pool', () => pool.end());
 
-  await migrate(pool, coreMigrations, logger.child({ component: 'migrations' }));
-  const idempotencyStore = createIdempotencyStore(pool, { logger: logger.child({ component: 'idempotency' }) });
-  // Stops before the pool closes (the 'workers' phase precedes 'clients').
-  shutdown.add('workers', 'idempotency purge', idempotencyStore.startPurging());
-
-  const registry = new Registry();
-  const metrics = createCommandMetrics(registry);
-  const app = await buildApp({
-    logger,
-    readinessChecks: { eventStore: () => eventStore.ping(), database: () => pingDatabase(pool) },
-    registerServices: async (app) => {
-      await app.register(metricsPlugin, { registry });
-      await registerCommandServices(app, config.SERVICES, { eventStore, metrics, idempotencyStore });
-    },
-  });
+  const { app, stopWorkers } = await composeApp({ logger, eventStore, pool, services: config.SERVICES });
+  shutdown.add('workers', 'background work', stopWorkers);
   shutdown.add('http', 'HTTP server', () => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });
 

@@ -2,18 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
-import { registerCommandServices } from '../../command-services/register-command-services.ts';
-import { createCommandMetrics } from '../../command-services/shared/command-metrics.ts';
-import { createIdempotencyStore } from '../../command-services/shared/idempotency/index.ts';
 import { loadConfig, type ServiceName } from '../../infra/config.ts';
 import { createEventStore, type EventStore } from '../../infra/event-store/index.ts';
-import { buildApp, type App } from '../../infra/http/build-app.ts';
-import { metricsPlugin } from '../../infra/http/metrics.ts';
+import type { App } from '../../infra/http/build-app.ts';
+import { composeApp } from '../../infra/launcher/compose-app.ts';
 import { createLogger, type Logger } from '../../infra/logger.ts';
-import { migrate } from '../../infra/postgres/migrations.ts';
-import { coreMigrations } from '../../infra/postgres/migrations/index.ts';
-import { createPgPool, pingDatabase } from '../../infra/postgres/pool.ts';
+import { createPgPool } from '../../infra/postgres/pool.ts';
 import { createFreshDatabase, type FreshDatabase } from '../postgres/fresh-database.ts';
 import { testEnvironment } from './environment.ts';
 
@@ -46,9 +40,8 @@ export interface TestApp {
 }
 
 /**
- * Builds the app exactly as `infra/launcher/start-system.ts` does (migrations, idempotency store,
- * prom registry and command metrics, /metrics, the command routes), on a database of its own and
- * the test run's esdb-dev. Nothing listens: tests `inject()`.
+ * Builds the app through the launcher's own `composeApp`, on a database of its own and the test
+ * run's esdb-dev. Nothing listens: tests `inject()`.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const environment = testEnvironment();
@@ -67,21 +60,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 
   let app: App;
-  let stopPurging: () => Promise<void>;
+  let stopWorkers: () => Promise<void>;
   try {
-    await migrate(pool, coreMigrations, logger.child({ component: 'migrations' }));
-    const idempotencyStore = createIdempotencyStore(pool, { logger: logger.child({ component: 'idempotency' }) });
-    stopPurging = idempotencyStore.startPurging();
-    const registry = new Registry();
-    const metrics = createCommandMetrics(registry);
-    app = await buildApp({
+    ({ app, stopWorkers } = await composeApp({
       logger,
-      readinessChecks: { eventStore: () => eventStore.ping(), database: () => pingDatabase(pool) },
-      registerServices: async (instance) => {
-        await instance.register(metricsPlugin, { registry });
-        await registerCommandServices(instance, options.services ?? loadConfig({}).SERVICES, { eventStore, metrics, idempotencyStore });
-      },
-    });
+      eventStore,
+      pool,
+      services: options.services ?? loadConfig({}).SERVICES,
+    }));
     await app.ready();
   } catch (error) {
     await closeClients();
@@ -92,7 +78,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const close: TestApp['close'] = async ({ keepDatabase = false } = {}) => {
     // The order of start-system's shutdown: HTTP, then workers, then clients.
     await app.close();
-    await stopPurging();
+    await stopWorkers();
     await closeClients();
     if (!keepDatabase) await database.drop();
   };
