@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../logger.ts';
 import { registerApiDocs } from './api-docs.ts';
-import { CORRELATION_HEADER, correlationIdOf } from './correlation-id.ts';
+import { correlationIdPlugin } from './correlation-id.ts';
 import { registerErrorHandler } from './error-handler.ts';
 import { healthRoutes, type ReadinessChecks } from './health-routes.ts';
 
@@ -26,14 +27,12 @@ export async function buildApp(deps: AppDependencies) {
     // Typed as fastify's logger so plugins and helpers take a plain FastifyInstance.
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: bodyLimitBytes,
-    genReqId: correlationIdOf,
-    requestIdLogLabel: 'correlationId',
+    genReqId: () => randomUUID(),
+    requestIdLogLabel: 'requestId',
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header(CORRELATION_HEADER, request.id);
-  });
+  await app.register(correlationIdPlugin);
 
   registerErrorHandler(app);
   await registerApiDocs(app);
