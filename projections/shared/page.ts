@@ -45,3 +45,11 @@ export const eventTime = (createdAt: Date): string => createdAt.toISOString();
 
 /** Positions are uint64: bound as decimal text into numeric(20), never as a JS number. */
 export const positionParam = (position: bigint): string => position.toString(10);
+
+/** A cursor this module did not hand out: the caller answers 400 rather than 500. */
+export class InvalidCursorError extends RangeError {
+  constructor(cursor: string) {
+    super(`cursor ${JSON.stringify(cursor.slice(0, 100))} is not one this list handed out`);
+    this.name = 'InvalidCursorError';
+  }
+}
