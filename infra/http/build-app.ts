@@ -33,6 +33,8 @@ export async function buildApp(deps: AppDependencies) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(correlationIdPlugin);
+  // Commands speak JSON only: text/plain would reach the schema as a string; say 415 instead.
+  app.removeContentTypeParser('text/plain');
 
   registerErrorHandler(app);
   await registerApiDocs(app);
