@@ -1,8 +1,9 @@
 import type { Migration } from '../migrations.ts';
 import { idempotencyMigration } from './0001-idempotency.ts';
+import { subscriptionsMigration } from './0002-subscriptions.ts';
 
 /**
  * The migrations of the shared infrastructure, in order. Other modules (projections) export their own
  * lists; the launcher concatenates them and migrate() refuses duplicate ids.
  */
-export const coreMigrations: readonly Migration[] = [idempotencyMigration];
+export const coreMigrations: readonly Migration[] = [idempotencyMigration, subscriptionsMigration];

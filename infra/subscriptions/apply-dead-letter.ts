@@ -1,0 +1,57 @@
+import type pg from 'pg';
+import type { Logger } from '../logger.ts';
+import type { Projection } from '../../projections/projection.ts';
+import { notify } from './commit-batch.ts';
+import { lockDeadLetters } from './dead-letters.ts';
+import { fromStoredRecordedEvent, toProjectedEvent, type StoredRecordedEvent } from './parsed-event.ts';
+
+/**
+ * Applies the oldest dead letter of a key and deletes it, in one transaction (so it is applied once);
+ * on failure records the new error and leaves it first in line.
+ */
+export async function applyDeadLetter(
+  pool: pg.Pool,
+  projection: Projection,
+  key: string,
+  logger: Logger,
+): Promise<'applied' | 'failed' | 'empty'> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await lockDeadLetters(client, projection.name);
+    const { rows } = await client.query<{ position: string; event: StoredRecordedEvent }>(
+      'SELECT position::text, event FROM dead_letters WHERE name = $1 AND key = $2 ORDER BY dead_letters.position LIMIT 1',
+      [projection.name, key],
+    );
+    const row = rows[0];
+    if (!row) {
+      await client.query('COMMIT');
+      return 'empty';
+    }
+    const recorded = fromStoredRecordedEvent(row.event);
+    await client.query('SAVEPOINT dead_letter');
+    try {
+      const { statements, changes } = projection.apply(toProjectedEvent(recorded));
+      for (const statement of statements) await client.query(statement.text, statement.values);
+      await client.query('DELETE FROM dead_letters WHERE name = $1 AND position = $2', [projection.name, row.position]);
+      for (const change of changes) await notify(client, projection.name, { ...change, position: recorded.position }, logger);
+      await client.query('COMMIT');
+      logger.info({ projection: projection.name, key, position: row.position }, 'dead letter replayed');
+      return 'applied';
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT dead_letter');
+      const message = (error instanceof Error ? error.message : String(error)).replaceAll('\u0000', '');
+      await client.query('UPDATE dead_letters SET error = $3 WHERE name = $1 AND position = $2', [projection.name, row.position, message]);
+      await client.query('COMMIT');
+      logger.warn({ projection: projection.name, key, position: row.position, err: error }, 'dead letter failed again');
+      return 'failed';
+    }
+  } catch (error) {
+    broken = error as Error;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

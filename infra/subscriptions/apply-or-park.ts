@@ -1,0 +1,85 @@
+import type pg from 'pg';
+import type { RecordedEvent } from '../event-store/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Projection, ProjectedEvent } from '../../projections/projection.ts';
+import { park } from './dead-letters.ts';
+import { toProjectedEvent } from './parsed-event.ts';
+
+/** A change to NOTIFY once the transaction commits. */
+export interface Announcement {
+  topic: string;
+  key: string;
+  position: bigint;
+}
+
+type Keyed = { key: string; projected: ProjectedEvent } | { key: string; error: unknown };
+
+/**
+ * The key an event belongs to. An event that does not parse, or whose key cannot be computed, is
+ * poison: it is parked under its stream name, the only key it still has.
+ */
+export function keyOf(projection: Projection, recorded: RecordedEvent): Keyed {
+  try {
+    const projected = toProjectedEvent(recorded);
+    return { key: projection.key(projected), projected };
+  } catch (error) {
+    return { key: recorded.streamName, error };
+  }
+}
+
+/** Which keys of these events already wait in dead_letters (their later events must wait too). */
+export async function parkedKeysAmong(client: pg.PoolClient, projection: Projection, events: RecordedEvent[]): Promise<Set<string>> {
+  const keys = [...new Set(events.map((event) => keyOf(projection, event).key))];
+  if (keys.length === 0) return new Set();
+  const { rows } = await client.query<{ key: string }>(
+    'SELECT DISTINCT key FROM dead_letters WHERE name = $1 AND key = ANY($2::text[])',
+    [projection.name, keys],
+  );
+  return new Set(rows.map((row) => row.key));
+}
+
+/**
+ * Applies one event inside a SAVEPOINT, so its failure undoes only its own statements; it and every
+ * later event of its key are then parked (`parked` is updated), keeping the key's order while other
+ * keys flow. Errors of the connection itself are rethrown: the whole batch is retried, nothing parked.
+ */
+export async function applyOrPark(
+  client: pg.PoolClient,
+  projection: Projection,
+  recorded: RecordedEvent,
+  parked: Set<string>,
+  logger: Logger,
+): Promise<Announcement[]> {
+  const keyed = keyOf(projection, recorded);
+  if (parked.has(keyed.key)) {
+    await park(client, projection.name, keyed.key, recorded, 'an earlier event of this key is parked');
+    return [];
+  }
+  if ('error' in keyed) return parkFirst(client, projection, keyed.key, recorded, keyed.error, parked, logger);
+  await client.query('SAVEPOINT projected_event');
+  try {
+    const { statements, changes } = projection.apply(keyed.projected);
+    for (const statement of statements) await client.query(statement.text, statement.values);
+    await client.query('RELEASE SAVEPOINT projected_event');
+    return changes.map((change) => ({ ...change, position: recorded.position }));
+  } catch (error) {
+    await client.query('ROLLBACK TO SAVEPOINT projected_event');
+    return parkFirst(client, projection, keyed.key, recorded, error, parked, logger);
+  }
+}
+
+async function parkFirst(
+  client: pg.PoolClient,
+  projection: Projection,
+  key: string,
+  recorded: RecordedEvent,
+  error: unknown,
+  parked: Set<string>,
+  logger: Logger,
+): Promise<Announcement[]> {
+  const message = error instanceof Error ? error.message : String(error);
+  logger.warn({ projection: projection.name, key, position: recorded.position.toString(10), err: error }, 'event parked');
+  await park(client, projection.name, key, recorded, message);
+  parked.add(key);
+  return [];
+}

@@ -1,0 +1,72 @@
+import type pg from 'pg';
+import type { RecordedEvent } from '../event-store/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Projection } from '../../projections/projection.ts';
+import type { Batch } from './batch-reader.ts';
+import { applyOrPark, parkedKeysAmong, type Announcement } from './apply-or-park.ts';
+import { lockDeadLetters } from './dead-letters.ts';
+
+export type BatchResult = { kind: 'committed'; parkedKeys: string[] } | { kind: 'fenced' };
+
+/**
+ * Commits one batch in ONE transaction: every handled event's rows (or its dead letter), the new
+ * checkpoint fenced by epoch, and the NOTIFYs. A crash before COMMIT leaves nothing, so the batch is
+ * read again from the old checkpoint; after COMMIT nothing is read again: effects are exactly once.
+ * NOTIFY inside the transaction is delivered by PostgreSQL only on commit, so listeners never hear of a
+ * row they cannot read yet.
+ */
+export async function commitBatch(
+  pool: pg.Pool,
+  projection: Projection,
+  epoch: bigint,
+  batch: Batch,
+  logger: Logger,
+): Promise<BatchResult> {
+  const handled = new Set<string>(projection.handles);
+  // The server filter matches by prefix: an event type that merely starts like a handled one is skipped.
+  const events: RecordedEvent[] = batch.events.filter((event) => handled.has(event.type));
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await lockDeadLetters(client, projection.name);
+    const parked = await parkedKeysAmong(client, projection, events);
+    const announcements: Announcement[] = [];
+    for (const event of events) announcements.push(...(await applyOrPark(client, projection, event, parked, logger)));
+
+    if (batch.considered !== undefined) {
+      const fenced = await client.query(
+        'UPDATE checkpoints SET position = $1, updated_at = now() WHERE name = $2 AND epoch = $3',
+        [batch.considered.toString(10), projection.name, epoch.toString(10)],
+      );
+      if (fenced.rowCount === 0) {
+        await client.query('ROLLBACK');
+        return { kind: 'fenced' };
+      }
+    }
+    for (const announcement of announcements) await notify(client, projection.name, announcement, logger);
+    const { rows } = await client.query<{ key: string }>(
+      'SELECT DISTINCT key FROM dead_letters WHERE name = $1 ORDER BY key',
+      [projection.name],
+    );
+    await client.query('COMMIT');
+    return { kind: 'committed', parkedKeys: rows.map((row) => row.key) };
+  } catch (error) {
+    broken = error as Error;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    // A connection that failed mid-transaction is not handed back to the pool.
+    client.release(broken);
+  }
+}
+
+/** NOTIFY payloads must stay under 8000 bytes and a failed NOTIFY aborts the transaction: check first. */
+export async function notify(client: pg.PoolClient, projection: string, change: Announcement, logger: Logger): Promise<void> {
+  const payload = JSON.stringify({ projection, topic: change.topic, key: change.key, position: change.position.toString(10) });
+  if (Buffer.byteLength(payload) >= 7_900) {
+    logger.warn({ projection, topic: change.topic }, 'change not announced: NOTIFY payload too large');
+    return;
+  }
+  await client.query("SELECT pg_notify('projection_changes', $1)", [payload]);
+}

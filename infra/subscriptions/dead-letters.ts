@@ -1,0 +1,38 @@
+import type pg from 'pg';
+import type { RecordedEvent } from '../event-store/index.ts';
+import { toStoredRecordedEvent } from './parsed-event.ts';
+
+/**
+ * Serialises, per projection, the runner's batches with retries of dead letters (a transaction-level
+ * lock, released at COMMIT/ROLLBACK): otherwise a batch could see a key still parked just as a retry
+ * empties it, and park an event that nothing would ever replay.
+ */
+export async function lockDeadLetters(client: pg.PoolClient, name: string): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('dead-letters:' || $1))", [name]);
+}
+
+/** Stores an event that waits for its key to be fixed; replaying the same batch twice parks it once. */
+export async function park(client: pg.PoolClient, name: string, key: string, event: RecordedEvent, error: string): Promise<void> {
+  await client.query(
+    `INSERT INTO dead_letters (name, key, position, event, error) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (name, position) DO NOTHING`,
+    [name, key, event.position.toString(10), JSON.stringify(toStoredRecordedEvent(event)), error.replaceAll('\u0000', '')],
+  );
+}
+
+export interface ParkedKey {
+  key: string;
+  events: number;
+  firstPosition: bigint;
+  error: string;
+}
+
+/** Parked keys of a projection, with the error of the event that blocks each (for /projections). */
+export async function listParkedKeys(pool: pg.Pool, name: string): Promise<ParkedKey[]> {
+  const { rows } = await pool.query<{ key: string; events: number; first_position: string; error: string }>(
+    `SELECT DISTINCT ON (key) key, count(*) OVER (PARTITION BY key)::int AS events, position::text AS first_position, error
+       FROM dead_letters WHERE name = $1 ORDER BY key, dead_letters.position`,
+    [name],
+  );
+  return rows.map((row) => ({ key: row.key, events: row.events, firstPosition: BigInt(row.first_position), error: row.error }));
+}

@@ -1,0 +1,134 @@
+import type pg from 'pg';
+import type { EventStore } from '../event-store/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Projection } from '../../projections/projection.ts';
+import { backoffDelay, sleepUnlessAborted } from './backoff.ts';
+import { BatchReader } from './batch-reader.ts';
+import { commitBatch } from './commit-batch.ts';
+import { acquireProjectionLease, type ProjectionLease } from './projection-lock.ts';
+
+export interface ProjectionRunnerOptions {
+  projection: Projection;
+  eventStore: EventStore;
+  pool: pg.Pool;
+  logger: Logger;
+  /** Most events per transaction. */
+  batchSize?: number;
+  /** Longest a batch waits for more events after its first message. */
+  batchDelayMs?: number;
+  /** Events the server may scan before it reports a checkpoint: how far a quiet filter lets it lag. */
+  checkpointEvery?: number;
+  /** Cap of the reconnect backoff. */
+  maxBackoffMs?: number;
+}
+
+export interface ProjectionRunnerStatus {
+  /** standby: another worker holds the projection's lock; this one waits to take over. */
+  state: 'standby' | 'running' | 'catching-up' | 'live' | 'disconnected' | 'stopped';
+  /** Last committed checkpoint (undefined: nothing considered yet). */
+  position: bigint | undefined;
+  disconnectedSince?: Date;
+  parkedKeys: string[];
+  /** Why the runner stopped on its own (it lost its role to another worker). */
+  stoppedBecause?: string;
+}
+
+export interface ProjectionRunner {
+  /** Ends the subscription, rolls back the batch in flight, releases the lock; resolves once all is closed. */
+  stop(): Promise<void>;
+  status(): ProjectionRunnerStatus;
+}
+
+/** Thrown out of a session when our epoch no longer matches: another worker owns the projection. */
+class LostRoleError extends Error {}
+
+/**
+ * Runs one projection for as long as the process lives. Each session: take the lock, bump the epoch,
+ * subscribe from the stored checkpoint (exclusive), commit batches. Any failure of either store ends the
+ * session and a new one starts after a capped, jittered backoff, from the committed checkpoint: since
+ * rows and checkpoint commit together, what was committed is never applied again and what was not is
+ * read again. Losing the role (fenced commit) stops the runner: another worker is in charge.
+ */
+export function startProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
+  const { projection, eventStore, pool } = options;
+  const logger = options.logger.child({ projection: projection.name });
+  const batchSize = options.batchSize ?? 500;
+  const batchDelayMs = options.batchDelayMs ?? 50;
+  const current: ProjectionRunnerStatus = { state: 'standby', position: undefined, parkedKeys: [] };
+  const stopping = new AbortController();
+
+  const runSession = async (lease: ProjectionLease) => {
+    current.position = lease.from === 'start' ? undefined : lease.from;
+    current.state = 'running'; // subscribed; 'catching-up' from the first batch, 'live' from caught-up
+    delete current.disconnectedSince;
+    const subscription = eventStore.subscribeToAll({
+      from: lease.from,
+      filter: { on: 'eventType', prefixes: [...projection.handles] },
+      checkpointEvery: options.checkpointEvery ?? 32,
+    });
+    const closeOnStop = () => void subscription.close().catch(() => undefined);
+    stopping.signal.addEventListener('abort', closeOnStop, { once: true });
+    try {
+      const reader = new BatchReader(subscription[Symbol.asyncIterator](), batchSize, batchDelayMs);
+      for (;;) {
+        // The lock's connection failing means the lock is gone: stop before committing anything more.
+        const batch = await Promise.race([reader.next(), lease.lost]);
+        if (stopping.signal.aborted) return; // the batch in flight is dropped: it is read again next time
+        if (batch.events.length > 0 || batch.considered !== undefined) {
+          const result = await Promise.race([commitBatch(pool, projection, lease.epoch, batch, logger), lease.lost]);
+          if (result.kind === 'fenced') throw new LostRoleError('epoch bumped by another worker');
+          current.parkedKeys = result.parkedKeys;
+          if (batch.considered !== undefined) current.position = batch.considered;
+        }
+        if (batch.caughtUp) current.state = 'live';
+        else if (current.state === 'running') current.state = 'catching-up';
+        if (batch.ended) {
+          if (stopping.signal.aborted) return;
+          throw new Error('the subscription ended on its own'); // reconnect, with backoff
+        }
+      }
+    } finally {
+      stopping.signal.removeEventListener('abort', closeOnStop);
+      await subscription.close().catch(() => undefined);
+    }
+  };
+
+  const run = async () => {
+    let attempt = 0;
+    while (!stopping.signal.aborted) {
+      let lease: ProjectionLease | undefined;
+      try {
+        lease = await acquireProjectionLease(pool, projection.name, stopping.signal);
+        logger.info({ epoch: lease.epoch.toString(10), position: lease.from.toString() }, 'projection lease taken');
+        attempt = 0;
+        await runSession(lease);
+      } catch (error) {
+        if (stopping.signal.aborted) break;
+        if (error instanceof LostRoleError) {
+          logger.error({ err: error }, 'projection runner lost its role; stopping');
+          current.stoppedBecause = error.message;
+          break;
+        }
+        current.state = 'disconnected';
+        current.disconnectedSince ??= new Date();
+        const delay = backoffDelay(attempt++, 250, options.maxBackoffMs ?? 30_000);
+        logger.warn({ err: error, retryInMs: Math.round(delay) }, 'projection runner disconnected; retrying');
+        await lease?.release();
+        lease = undefined;
+        await sleepUnlessAborted(delay, stopping.signal);
+      } finally {
+        await lease?.release();
+      }
+    }
+    current.state = 'stopped';
+  };
+
+  const done = run();
+  return {
+    stop: async () => {
+      stopping.abort();
+      await done;
+    },
+    status: () => ({ ...current, parkedKeys: [...current.parkedKeys] }),
+  };
+}
