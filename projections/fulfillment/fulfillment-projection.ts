@@ -1,0 +1,47 @@
+import type { Projection, SqlStatement } from '../projection.ts';
+import { eventTime, positionParam } from '../shared/page.ts';
+import { fulfillmentEventTypes, isFulfillmentEvent, stateAfter, stepDetails } from './saga-steps.ts';
+import { fulfillmentMigrations } from './schema.ts';
+
+/**
+ * Overwrites the state only from a newer event, so a replay or a late event leaves it be. The
+ * deadline is set once per saga: a newer FulfillmentDeadlineSet replaces it, an older one only
+ * fills a gap. Every branch recomputes the same values on a replay: idempotent without a WHERE.
+ */
+const upsertSaga = (orderId: string, state: string, deadline: string | null, position: string): SqlStatement => ({
+  text: `INSERT INTO fulfillment_sagas AS saga (order_id, state, deadline, position) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (order_id) DO UPDATE SET
+           state = CASE WHEN saga.position < excluded.position THEN excluded.state ELSE saga.state END,
+           deadline = CASE WHEN excluded.deadline IS NOT NULL AND saga.position < excluded.position
+                           THEN excluded.deadline ELSE COALESCE(saga.deadline, excluded.deadline) END,
+           position = GREATEST(saga.position, excluded.position)`,
+  values: [orderId, state, deadline, position],
+});
+
+const addStep = (orderId: string, type: string, at: string, details: object, position: string): SqlStatement => ({
+  text: `INSERT INTO fulfillment_steps (order_id, position, type, at, details) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (order_id, position) DO NOTHING`,
+  values: [orderId, position, type, at, JSON.stringify(details)],
+});
+
+/** One fulfillment saga's timeline: where it stands, its deadline, and every step it took. */
+export const fulfillmentProjection: Projection = {
+  name: 'fulfillment',
+  version: 1,
+  handles: fulfillmentEventTypes,
+  migrations: fulfillmentMigrations,
+  key: ({ event }) => (isFulfillmentEvent(event) ? event.data.orderId : ''),
+  apply: ({ event, position: eventPosition, createdAt }) => {
+    if (!isFulfillmentEvent(event)) return { statements: [], changes: [] };
+    const { orderId } = event.data;
+    const position = positionParam(eventPosition);
+    const deadline = event.type === 'FulfillmentDeadlineSet' ? event.data.dueAt : null;
+    return {
+      statements: [
+        upsertSaga(orderId, stateAfter(event), deadline, position),
+        addStep(orderId, event.type, eventTime(createdAt), stepDetails(event), position),
+      ],
+      changes: [{ topic: 'fulfillment', key: orderId }],
+    };
+  },
+};

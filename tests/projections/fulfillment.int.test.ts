@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fulfillmentProjection } from '../../projections/fulfillment/fulfillment-projection.ts';
+import { getFulfillment, listFulfillments } from '../../projections/fulfillment/queries.ts';
+import { projected, startHarness, type ProjectionHarness } from './projection-harness.ts';
+
+let harness: ProjectionHarness;
+beforeAll(async () => {
+  harness = await startHarness(fulfillmentProjection);
+});
+afterAll(async () => harness?.close());
+
+const dueAt = '2026-03-01T10:00:30.000Z';
+
+describe('a saga that starts', () => {
+  const orderId = randomUUID();
+  const reservation = projected({ type: 'StockReservationRequested', data: { orderId, sku: 'mug', quantity: 2 } }, { at: '2026-03-01T10:00:00.000Z' });
+  const deadline = projected({ type: 'FulfillmentDeadlineSet', data: { orderId, dueAt } }, { at: '2026-03-01T10:00:00.000Z' });
+
+  it('is reserving stock, with its deadline and a step per event', async () => {
+    await harness.apply(reservation, deadline, reservation, deadline);
+    expect(await getFulfillment(harness.pool, orderId)).toEqual({
+      orderId,
+      state: 'reserving_stock',
+      deadline: dueAt,
+      steps: [
+        { type: 'StockReservationRequested', sku: 'mug', quantity: 2, at: '2026-03-01T10:00:00.000Z', position: reservation.position.toString() },
+        { type: 'FulfillmentDeadlineSet', dueAt, at: '2026-03-01T10:00:00.000Z', position: deadline.position.toString() },
+      ],
+      position: deadline.position.toString(),
+    });
+  });
+
+  it('awaits payment without ever showing the token', async () => {
+    await harness.apply(projected({ type: 'PaymentRequested', data: { orderId, amount: 3000, currency: 'EUR', token: 'tok_secret_ok' } }));
+    const saga = await getFulfillment(harness.pool, orderId);
+    expect(saga).toMatchObject({ state: 'awaiting_payment' });
+    expect(saga?.steps.at(-1)).toMatchObject({ type: 'PaymentRequested', amount: 3000, currency: 'EUR' });
+    expect(JSON.stringify(saga)).not.toContain('tok_secret');
+  });
+
+  it('ends with its outcome, and a late older step neither moves the state nor the deadline', async () => {
+    const completed = projected({ type: 'FulfillmentCompleted', data: { orderId, outcome: 'confirmed' } });
+    await harness.apply(completed);
+    const lateDeadline = projected({ type: 'FulfillmentDeadlineSet', data: { orderId, dueAt: '2030-01-01T00:00:00.000Z' } }, { position: completed.position - 1n });
+    await harness.apply(lateDeadline);
+    const saga = await getFulfillment(harness.pool, orderId);
+    expect(saga).toMatchObject({ state: 'confirmed', deadline: dueAt, position: completed.position.toString() });
+    expect(saga?.steps.map((step) => step.type).slice(-2)).toEqual(['FulfillmentDeadlineSet', 'FulfillmentCompleted']);
+  });
+});
+
+describe('a saga that compensates', () => {
+  it('is compensating after a timeout, then rejected', async () => {
+    const orderId = randomUUID();
+    await harness.apply(projected({ type: 'FulfillmentTimedOut', data: { orderId } }));
+    expect(await getFulfillment(harness.pool, orderId)).toMatchObject({ state: 'compensating', deadline: null });
+    await harness.apply(
+      projected({ type: 'OrderRejectionRequested', data: { orderId, reason: 'timed_out' } }),
+      projected({ type: 'FulfillmentCompleted', data: { orderId, outcome: 'rejected' } }),
+    );
+    const saga = await getFulfillment(harness.pool, orderId);
+    expect(saga?.state).toBe('rejected');
+    expect(saga?.steps[1]).toMatchObject({ type: 'OrderRejectionRequested', reason: 'timed_out' });
+  });
+});
+
+describe('looking sagas up', () => {
+  it('lists every saga once by order id, and finds nothing for a malformed id', async () => {
+    const first = await listFulfillments(harness.pool, { limit: 1 });
+    const second = await listFulfillments(harness.pool, { limit: 1, cursor: first.nextCursor ?? undefined });
+    expect(second.nextCursor).toBeNull();
+    const [a, b] = [first.items[0]?.orderId ?? '', second.items[0]?.orderId ?? ''];
+    expect(a < b).toBe(true);
+    expect(await getFulfillment(harness.pool, 'nope')).toBeUndefined();
+  });
+
+  it('keys each event by its order and announces the saga', () => {
+    const orderId = randomUUID();
+    const event = projected({ type: 'OrderConfirmationRequested', data: { orderId } });
+    expect(fulfillmentProjection.key(event)).toBe(orderId);
+    expect(fulfillmentProjection.apply(event).changes).toEqual([{ topic: 'fulfillment', key: orderId }]);
+  });
+});
