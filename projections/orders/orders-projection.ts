@@ -13,7 +13,10 @@ const addHistory = (entry: HistoryEntry, position: string, at: string): SqlState
 
 /**
  * The order row, from the one event that creates it. Only the named line fields are copied:
- * the event's payment token is never read. `DO NOTHING` on a second delivery.
+ * the event's payment token is never read. `DO NOTHING` on a second delivery. Runs after this
+ * event's history line is in, and takes status, `updatedAt` and `position` from the newest
+ * history lines: events about the order that somehow arrived before it (a rebuild from a
+ * partial log, a retried parked key) are then reflected, not just listed.
  */
 const insertOrder = (event: Extract<StoredEvent, { type: 'OrderPlaced' }>, position: string, at: string): SqlStatement => {
   const { orderId, customerId, lines, total, currency } = event.data;
@@ -21,7 +24,14 @@ const insertOrder = (event: Extract<StoredEvent, { type: 'OrderPlaced' }>, posit
   return {
     text: `INSERT INTO orders (order_id, customer_id, status, reason, lines, total, currency,
              placed_at, placed_position, status_position, updated_at, position)
-           VALUES ($1, $2, 'placed', NULL, $3, $4, $5, $6, $7, $7, $6, $7)
+           SELECT $1, $2, COALESCE(latest_status.status, 'placed'), latest_status.reason, $3, $4, $5,
+             $6, $7, COALESCE(latest_status.position, $7), COALESCE(latest.at, $6), COALESCE(latest.position, $7)
+           FROM (SELECT 1) AS this_event
+           LEFT JOIN LATERAL (SELECT status, reason, position FROM order_history
+                              WHERE order_id = $1 AND status IN ('placed', 'confirmed', 'rejected', 'cancelled')
+                              ORDER BY position DESC LIMIT 1) AS latest_status ON true
+           LEFT JOIN LATERAL (SELECT at, position FROM order_history WHERE order_id = $1
+                              ORDER BY position DESC LIMIT 1) AS latest ON true
            ON CONFLICT (order_id) DO NOTHING`,
     values: [orderId, customerId, JSON.stringify(placedLines), total, currency, at, position],
   };
@@ -57,7 +67,8 @@ function statementsFor({ event, position: eventPosition, createdAt }: ProjectedE
       : status
         ? setStatus(entry, status, position, at)
         : touch(entry, position, at);
-  return [row, addHistory(entry, position, at)];
+  // History first: the order's insert reads it.
+  return [addHistory(entry, position, at), row];
 }
 
 /**

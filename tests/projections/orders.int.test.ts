@@ -98,6 +98,27 @@ describe('a placed order', () => {
   });
 });
 
+describe('events about an order that arrive before it was placed', () => {
+  it('are reflected in its status, updatedAt and position once it is', async () => {
+    const orderId = randomUUID();
+    const place = placed(orderId);
+    const reserved = projected({ type: 'StockReserved', data: { orderId, sku: 'mug', quantity: 2 } });
+    const confirmed = projected({ type: 'OrderConfirmed', data: { orderId } }, { at: '2026-03-01T11:00:00.000Z' });
+    const progress = projected({ type: 'FulfillmentCompleted', data: { orderId, outcome: 'confirmed' } }, { at: '2026-03-01T11:00:01.000Z' });
+    await harness.apply(progress, confirmed, reserved);
+    expect(await getOrder(harness.pool, orderId)).toBeUndefined();
+    await harness.apply(place, place);
+    const order = await getOrder(harness.pool, orderId);
+    expect(order).toMatchObject({
+      status: 'confirmed',
+      placedAt: '2026-03-01T10:00:00.000Z',
+      updatedAt: '2026-03-01T11:00:01.000Z',
+      position: progress.position.toString(),
+    });
+    expect(order?.history.map((line) => line.status)).toEqual(['placed', 'stock_reserved', 'confirmed', 'fulfillment_completed']);
+  });
+});
+
 describe('a rejected order', () => {
   it('carries the reason, and a rejected reservation says out_of_stock', async () => {
     const orderId = randomUUID();
