@@ -9,6 +9,8 @@ export interface Batch {
   caughtUp: boolean;
   /** The subscription ended (closed by stop()); nothing follows this batch. */
   ended: boolean;
+  /** Nothing arrived for `idleMs`: the batch is empty. */
+  idle: boolean;
 }
 
 /**
@@ -25,13 +27,14 @@ export class BatchReader {
     private readonly delayMs: number,
   ) {}
 
-  async next(): Promise<Batch> {
-    const batch: Batch = { events: [], considered: undefined, caughtUp: false, ended: false };
+  /** The next batch; an empty, idle one when no message arrives within `idleMs` (default: wait). */
+  async next(idleMs = Number.POSITIVE_INFINITY): Promise<Batch> {
+    const batch: Batch = { events: [], considered: undefined, caughtUp: false, ended: false, idle: false };
     let deadline: number | undefined;
     for (;;) {
       this.pending ??= this.messages.next();
-      const result = deadline === undefined ? await this.pending : await withTimeout(this.pending, deadline - Date.now());
-      if (result === 'timeout') return batch;
+      const result = await withTimeout(this.pending, deadline === undefined ? idleMs : deadline - Date.now());
+      if (result === 'timeout') return deadline === undefined ? { ...batch, idle: true } : batch;
       this.pending = undefined;
       if (result.done) return { ...batch, ended: true };
       deadline ??= Date.now() + this.delayMs;
@@ -52,6 +55,7 @@ export class BatchReader {
 const max = (a: bigint | undefined, b: bigint): bigint => (a === undefined || b > a ? b : a);
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  if (ms === Number.POSITIVE_INFINITY) return work;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, ms))));
   try {

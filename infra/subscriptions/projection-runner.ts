@@ -5,6 +5,7 @@ import type { Projection } from '../../projections/projection.ts';
 import { backoffDelay, sleepUnlessAborted } from './backoff.ts';
 import { BatchReader } from './batch-reader.ts';
 import { commitBatch } from './commit-batch.ts';
+import { probeQuietTail } from './quiet-tail.ts';
 import { acquireProjectionLease, type ProjectionLease } from './projection-lock.ts';
 
 export interface ProjectionRunnerOptions {
@@ -18,6 +19,8 @@ export interface ProjectionRunnerOptions {
   batchDelayMs?: number;
   /** Events the server may scan before it reports a checkpoint: how far a quiet filter lets it lag. */
   checkpointEvery?: number;
+  /** Idle time of a live subscription after which the quiet tail of the log is probed (see quiet-tail.ts). */
+  idleProbeMs?: number;
   /** Cap of the reconnect backoff. */
   maxBackoffMs?: number;
 }
@@ -57,6 +60,14 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
   const current: ProjectionRunnerStatus = { state: 'standby', position: undefined, parkedKeys: [] };
   const stopping = new AbortController();
 
+  /** A position past the dropped events at the head, when there are some and nothing handled lies between. */
+  const quietTail = async (position: bigint | undefined): Promise<bigint | undefined> => {
+    const head = await eventStore.headPosition();
+    if (position !== undefined && head <= position) return undefined;
+    const safe = await probeQuietTail(eventStore, projection, position ?? 'start', 5_000);
+    return safe !== undefined && (position === undefined || safe > position) ? safe : undefined;
+  };
+
   const runSession = async (lease: ProjectionLease) => {
     current.position = lease.from === 'start' ? undefined : lease.from;
     current.state = 'running'; // subscribed; 'catching-up' from the first batch, 'live' from caught-up
@@ -72,8 +83,10 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
       const reader = new BatchReader(subscription[Symbol.asyncIterator](), batchSize, batchDelayMs);
       for (;;) {
         // The lock's connection failing means the lock is gone: stop before committing anything more.
-        const batch = await Promise.race([reader.next(), lease.lost]);
+        const idleMs = current.state === 'live' ? (options.idleProbeMs ?? 1_000) : undefined;
+        let batch = await Promise.race([reader.next(idleMs), lease.lost]);
         if (stopping.signal.aborted) return; // the batch in flight is dropped: it is read again next time
+        if (batch.idle) batch = { ...batch, considered: await quietTail(current.position) };
         if (batch.events.length > 0 || batch.considered !== undefined) {
           const result = await Promise.race([commitBatch(pool, projection, lease.epoch, batch, logger), lease.lost]);
           if (result.kind === 'fenced') throw new LostRoleError('epoch bumped by another worker');

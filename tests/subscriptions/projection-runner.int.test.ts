@@ -65,7 +65,7 @@ async function freshProjection(): Promise<Projection> {
   return projection;
 }
 const start = (projection: Projection) => {
-  const runner = startProjectionRunner({ projection, eventStore: store, pool, logger, batchDelayMs: 20 });
+  const runner = startProjectionRunner({ projection, eventStore: store, pool, logger, batchDelayMs: 20, idleProbeMs: 200 });
   runners.push(runner);
   return runner;
 };
@@ -140,6 +140,22 @@ describe('a projection runner', () => {
     // move the checkpoint to the last of them although the projection handled none.
     await eventually(async () => (await checkpointOf(projection.name)) >= position);
     expect(runner.status().position).toBe(position);
+    await runner.stop();
+  });
+
+  it('moves its checkpoint past a few dropped events at the head too, once idle', async () => {
+    const projection = await freshProjection();
+    const runner = start(projection);
+    await eventually(() => runner.status().state === 'live');
+    const noise = Array.from({ length: 5 }, (_, n) => ({ id: uuid(), type: 'TestNoise', data: { n } }));
+    const { position } = await store.append(`noise-${uuid()}`, noise, 'no_stream');
+    await eventually(async () => (await checkpointOf(projection.name)) >= position);
+    // A handled event after the probe is still delivered, exactly once.
+    const product = await newProduct();
+    await eventually(async () => (await countOf(projection.name, product.stream)) === 1);
+    await sleep(1_500);
+    expect(await countOf(projection.name, product.stream)).toBe(1);
+    expect(runner.status().position).toBe(product.position);
     await runner.stop();
   });
 });

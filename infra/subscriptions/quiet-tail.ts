@@ -1,0 +1,35 @@
+import type { EventStore } from '../event-store/index.ts';
+import type { Projection } from '../../projections/projection.ts';
+
+/**
+ * The server reports a filter checkpoint only every `checkpointEvery` scanned events, so on a quiet system
+ * the last few events the filter drops would stay ahead of the checkpoint for ever, and a reader waiting
+ * for a position among them would wait in vain. When the live subscription is idle, a short probe
+ * subscription from the committed checkpoint, reporting a checkpoint after every event, finds how far
+ * the log holds nothing this projection handles. Only checkpoints seen before the first delivered event
+ * are trusted (they cover dropped events only), so committing the result can never skip an event.
+ */
+export async function probeQuietTail(
+  eventStore: EventStore,
+  projection: Projection,
+  from: bigint | 'start',
+  timeoutMs: number,
+): Promise<bigint | undefined> {
+  const probe = eventStore.subscribeToAll({
+    from,
+    filter: { on: 'eventType', prefixes: [...projection.handles] },
+    checkpointEvery: 1,
+  });
+  const timer = setTimeout(() => void probe.close().catch(() => undefined), timeoutMs);
+  let safe: bigint | undefined;
+  try {
+    for await (const message of probe) {
+      if (message.kind !== 'checkpoint') break; // an event (the live subscription delivers it) or the head
+      if (safe === undefined || message.position > safe) safe = message.position;
+    }
+  } finally {
+    clearTimeout(timer);
+    await probe.close().catch(() => undefined);
+  }
+  return safe;
+}
