@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { Projection } from '../../projections/projection.ts';
-import { notify } from './commit-batch.ts';
+import { notify, useSchema } from './commit-batch.ts';
 import { lockDeadLetters } from './dead-letters.ts';
 import { fromStoredRecordedEvent, toProjectedEvent, type StoredRecordedEvent } from './parsed-event.ts';
 
@@ -14,11 +14,13 @@ export async function applyDeadLetter(
   projection: Projection,
   key: string,
   logger: Logger,
+  schema?: string,
 ): Promise<'applied' | 'failed' | 'empty'> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
+    await useSchema(client, schema);
     await lockDeadLetters(client, projection.name);
     const { rows } = await client.query<{ position: string; event: StoredRecordedEvent }>(
       'SELECT position::text, event FROM dead_letters WHERE name = $1 AND key = $2 ORDER BY dead_letters.position LIMIT 1',

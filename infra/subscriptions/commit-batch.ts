@@ -21,6 +21,7 @@ export async function commitBatch(
   epoch: bigint,
   batch: Batch,
   logger: Logger,
+  schema?: string,
 ): Promise<BatchResult> {
   const handled = new Set<string>(projection.handles);
   // The server filter matches by prefix: an event type that merely starts like a handled one is skipped.
@@ -29,6 +30,7 @@ export async function commitBatch(
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
+    await useSchema(client, schema);
     await lockDeadLetters(client, projection.name);
     const parked = await parkedKeysAmong(client, projection, events);
     const announcements: Announcement[] = [];
@@ -59,6 +61,15 @@ export async function commitBatch(
     // A connection that failed mid-transaction is not handed back to the pool.
     client.release(broken);
   }
+}
+
+/**
+ * Projections name their tables unqualified so a rebuild can run the same SQL in a fresh schema; public
+ * stays on the path for checkpoints and dead_letters. SET LOCAL ends with the transaction.
+ */
+export async function useSchema(client: pg.PoolClient, schema: string | undefined): Promise<void> {
+  if (schema === undefined) return;
+  await client.query(`SET LOCAL search_path TO ${client.escapeIdentifier(schema)}, public`);
 }
 
 /** NOTIFY payloads must stay under 8000 bytes and a failed NOTIFY aborts the transaction: check first. */

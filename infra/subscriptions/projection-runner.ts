@@ -21,6 +21,8 @@ export interface ProjectionRunnerOptions {
   checkpointEvery?: number;
   /** Idle time of a live subscription after which the quiet tail of the log is probed (see quiet-tail.ts). */
   idleProbeMs?: number;
+  /** Schema of the projection's tables (a rebuild's fresh schema); default: the connection's search_path. */
+  schema?: string;
   /** Cap of the reconnect backoff. */
   maxBackoffMs?: number;
 }
@@ -64,9 +66,12 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
   const quietTail = async (position: bigint | undefined): Promise<bigint | undefined> => {
     const head = await eventStore.headPosition();
     if (position !== undefined && head <= position) return undefined;
-    const safe = await probeQuietTail(eventStore, projection, position ?? 'start', 5_000);
+    const safe = await probeQuietTail(eventStore, projection, position ?? 'start', 5_000, stopping.signal);
     return safe !== undefined && (position === undefined || safe > position) ? safe : undefined;
   };
+
+  // Reset only once a batch commits: a session that fails at once (store down) must back off further.
+  let attempt = 0;
 
   const runSession = async (lease: ProjectionLease) => {
     current.position = lease.from === 'start' ? undefined : lease.from;
@@ -88,8 +93,10 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
         if (stopping.signal.aborted) return; // the batch in flight is dropped: it is read again next time
         if (batch.idle) batch = { ...batch, considered: await quietTail(current.position) };
         if (batch.events.length > 0 || batch.considered !== undefined) {
-          const result = await Promise.race([commitBatch(pool, projection, lease.epoch, batch, logger), lease.lost]);
+          const commit = commitBatch(pool, projection, lease.epoch, batch, logger, options.schema);
+          const result = await Promise.race([commit, lease.lost]);
           if (result.kind === 'fenced') throw new LostRoleError('epoch bumped by another worker');
+          attempt = 0;
           current.parkedKeys = result.parkedKeys;
           if (batch.considered !== undefined) current.position = batch.considered;
         }
@@ -107,13 +114,11 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
   };
 
   const run = async () => {
-    let attempt = 0;
     while (!stopping.signal.aborted) {
       let lease: ProjectionLease | undefined;
       try {
         lease = await acquireProjectionLease(pool, projection.name, stopping.signal);
         logger.info({ epoch: lease.epoch.toString(10), position: lease.from.toString() }, 'projection lease taken');
-        attempt = 0;
         await runSession(lease);
       } catch (error) {
         if (stopping.signal.aborted) break;

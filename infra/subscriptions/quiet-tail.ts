@@ -14,13 +14,16 @@ export async function probeQuietTail(
   projection: Projection,
   from: bigint | 'start',
   timeoutMs: number,
+  signal: AbortSignal,
 ): Promise<bigint | undefined> {
   const probe = eventStore.subscribeToAll({
     from,
     filter: { on: 'eventType', prefixes: [...projection.handles] },
     checkpointEvery: 1,
   });
-  const timer = setTimeout(() => void probe.close().catch(() => undefined), timeoutMs);
+  const close = () => void probe.close().catch(() => undefined);
+  const timer = setTimeout(close, timeoutMs);
+  signal.addEventListener('abort', close, { once: true });
   let safe: bigint | undefined;
   try {
     for await (const message of probe) {
@@ -29,6 +32,7 @@ export async function probeQuietTail(
     }
   } finally {
     clearTimeout(timer);
+    signal.removeEventListener('abort', close);
     await probe.close().catch(() => undefined);
   }
   return safe;

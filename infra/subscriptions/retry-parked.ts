@@ -19,7 +19,7 @@ export async function retryParked(
   pool: pg.Pool,
   projection: Projection,
   logger: Logger,
-  options: { key?: string } = {},
+  options: { key?: string; schema?: string } = {},
 ): Promise<RetryOutcome> {
   const keys =
     options.key !== undefined
@@ -31,7 +31,7 @@ export async function retryParked(
   const stillParked: string[] = [];
   for (const key of keys) {
     for (;;) {
-      const step = await applyDeadLetter(pool, projection, key, logger);
+      const step = await applyDeadLetter(pool, projection, key, logger, options.schema);
       if (step === 'empty') break;
       if (step === 'failed') {
         stillParked.push(key);

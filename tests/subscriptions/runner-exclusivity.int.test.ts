@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { checkpointOf, countOf, eventually, freshProjection, newProduct, pool, start, useRunnerTestbed } from './counter-projection.ts';
+
+useRunnerTestbed('runner_exclusivity');
+
+describe('two runners of one projection', () => {
+  it('runs one at a time: the second waits for the lock and takes over when the first stops', async () => {
+    const projection = await freshProjection();
+    const first = start(projection);
+    await eventually(() => first.status().state === 'live');
+    const second = start(projection);
+    const a = await newProduct(1);
+    await eventually(async () => (await countOf(projection.name, a.stream)) === 2);
+    expect(second.status().state).toBe('standby');
+
+    await first.stop();
+    const b = await newProduct(1);
+    await eventually(async () => (await countOf(projection.name, b.stream)) === 2);
+    await eventually(() => second.status().state === 'live');
+    expect(await countOf(projection.name, a.stream)).toBe(2);
+    await second.stop();
+  });
+
+  it('never commits once its epoch was bumped by another worker', async () => {
+    const projection = await freshProjection();
+    const runner = start(projection);
+    await eventually(() => runner.status().state === 'live');
+    const before = await checkpointOf(projection.name);
+    await pool.query('UPDATE checkpoints SET epoch = epoch + 1 WHERE name = $1', [projection.name]);
+
+    const late = await newProduct();
+    await eventually(() => runner.status().state === 'stopped');
+    expect(runner.status().stoppedBecause).toMatch(/epoch/);
+    expect(await countOf(projection.name, late.stream)).toBe(0);
+    expect(await checkpointOf(projection.name)).toBe(before);
+    await runner.stop();
+  });
+});
+
+describe('a lost PostgreSQL connection', () => {
+  it('is retried, resuming from the checkpoint without losing or doubling an event', async () => {
+    const projection = await freshProjection();
+    const runner = start(projection);
+    const a = await newProduct();
+    await eventually(async () => (await countOf(projection.name, a.stream)) === 1);
+    await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    const b = await newProduct(1);
+    await eventually(async () => (await countOf(projection.name, b.stream)) === 2, 20_000);
+    expect(await countOf(projection.name, a.stream)).toBe(1);
+    expect(runner.status().disconnectedSince).toBeUndefined();
+    await runner.stop();
+  });
+});
