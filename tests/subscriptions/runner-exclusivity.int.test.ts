@@ -36,18 +36,3 @@ describe('two runners of one projection', () => {
     await runner.stop();
   });
 });
-
-describe('a lost PostgreSQL connection', () => {
-  it('is retried, resuming from the checkpoint without losing or doubling an event', async () => {
-    const projection = await freshProjection();
-    const runner = start(projection);
-    const a = await newProduct();
-    await eventually(async () => (await countOf(projection.name, a.stream)) === 1);
-    await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-    const b = await newProduct(1);
-    await eventually(async () => (await countOf(projection.name, b.stream)) === 2, 20_000);
-    expect(await countOf(projection.name, a.stream)).toBe(1);
-    expect(runner.status().disconnectedSince).toBeUndefined();
-    await runner.stop();
-  });
-});

@@ -1,0 +1,79 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEventStore, type EventStore } from '../../infra/event-store/index.ts';
+import { startProjectionRunner } from '../../infra/subscriptions/index.ts';
+import { testEnvironment } from '../support/environment.ts';
+import { countOf, eventually, freshProjection, logger, newProduct, pool, start, useRunnerTestbed } from './counter-projection.ts';
+
+useRunnerTestbed('runner_reconnect');
+
+/** A TCP proxy to esdb-dev whose connections the test can cut, as a network failure would. */
+function cuttableProxy(target: URL) {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  const cut = () => {
+    for (const socket of sockets) socket.destroy();
+  };
+  return { server, cut };
+}
+
+let proxy: ReturnType<typeof cuttableProxy>;
+let proxyServer: Server;
+let proxiedStore: EventStore;
+beforeAll(async () => {
+  proxy = cuttableProxy(new URL(testEnvironment().esdbUrl.replace(/^esdb:/, 'http:')));
+  proxyServer = proxy.server;
+  await new Promise<void>((resolve) => proxyServer.listen(0, '127.0.0.1', resolve));
+  const { port } = proxyServer.address() as { port: number };
+  proxiedStore = createEventStore({ url: `esdb://127.0.0.1:${port}?tls=false`, logger });
+});
+afterAll(async () => {
+  const closed = new Promise((resolve) => proxyServer?.close(resolve));
+  proxy?.cut();
+  await proxiedStore?.close();
+  await closed;
+});
+
+describe('a lost event store connection', () => {
+  it('is retried, resuming from the checkpoint without losing or doubling an event', async () => {
+    const projection = await freshProjection();
+    const runner = startProjectionRunner({ projection, eventStore: proxiedStore, pool, logger, batchDelayMs: 20, maxBackoffMs: 500 });
+    try {
+      const a = await newProduct();
+      await eventually(async () => (await countOf(projection.name, a.stream)) === 1);
+      const states = new Set<string>();
+      const watch = setInterval(() => states.add(runner.status().state), 2);
+      proxy.cut();
+      const b = await newProduct(1);
+      await eventually(async () => (await countOf(projection.name, b.stream)) === 2, 20_000);
+      clearInterval(watch);
+      expect(await countOf(projection.name, a.stream)).toBe(1);
+      expect(states).toContain('disconnected');
+    } finally {
+      await runner.stop();
+    }
+  });
+});
+
+describe('a lost PostgreSQL connection', () => {
+  it('is retried, resuming from the checkpoint without losing or doubling an event', async () => {
+    const projection = await freshProjection();
+    const runner = start(projection);
+    const a = await newProduct();
+    await eventually(async () => (await countOf(projection.name, a.stream)) === 1);
+    await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    const b = await newProduct(1);
+    await eventually(async () => (await countOf(projection.name, b.stream)) === 2, 20_000);
+    expect(await countOf(projection.name, a.stream)).toBe(1);
+    expect(runner.status().disconnectedSince).toBeUndefined();
+    await runner.stop();
+  });
+});
