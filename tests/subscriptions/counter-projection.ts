@@ -47,34 +47,54 @@ export const counterProjection = (name: string): Projection => ({
 
 /** Registers the hooks of a test file: its own database with the runner's tables, and the shared esdb-dev. */
 export function useRunnerTestbed(purpose: string): void {
-beforeAll(async () => {
-  database = await createFreshDatabase(testEnvironment().databaseUrl, purpose);
-  pool = createPgPool({ url: database.url, logger, max: 20 });
-  await migrate(pool, coreMigrations, logger);
-  await pool.query('CREATE TABLE counters (name text, stream text, count int NOT NULL, position numeric(20) NOT NULL, PRIMARY KEY (name, stream))');
-  store = createEventStore({ url: testEnvironment().esdbUrl, logger });
-});
-afterAll(async () => {
-  await Promise.all(runners.map((runner) => runner.stop()));
-  await store?.close();
-  await pool?.end();
-  await database?.drop();
-});
+  beforeAll(async () => {
+    database = await createFreshDatabase(testEnvironment().databaseUrl, purpose);
+    pool = createPgPool({ url: database.url, logger, max: 20 });
+    await migrate(pool, coreMigrations, logger);
+    await pool.query(`
+      CREATE TABLE counters (
+        name text, stream text, count int NOT NULL, position numeric(20) NOT NULL, PRIMARY KEY (name, stream)
+      )`);
+    store = createEventStore({ url: testEnvironment().esdbUrl, logger });
+  });
+  afterAll(async () => {
+    await Promise.all(runners.map((runner) => runner.stop()));
+    await store?.close();
+    await pool?.end();
+    await database?.drop();
+  });
 }
 
 /** A projection starting at the head of the shared `$all`, so it does not replay other tests' history. */
 export async function freshProjection(): Promise<Projection> {
   const projection = counterProjection(`counter_${uuid().slice(0, 8)}`);
-  await pool.query('INSERT INTO checkpoints (name, position, epoch) VALUES ($1, $2, 0)', [projection.name, (await store.headPosition()).toString()]);
+  const head = await store.headPosition();
+  await pool.query('INSERT INTO checkpoints (name, position, epoch) VALUES ($1, $2, 0)', [projection.name, head.toString()]);
   return projection;
 }
 export const start = (projection: Projection, options: { schema?: string } = {}) => {
-  const runner = startProjectionRunner({ projection, eventStore: store, pool, logger, batchDelayMs: 20, idleProbeMs: 200, ...options });
+  const runner = startProjectionRunner({
+    projection,
+    eventStore: store,
+    pool,
+    logger,
+    batchDelayMs: 20,
+    idleProbeMs: 200,
+    ...options,
+  });
   runners.push(runner);
   return runner;
 };
-export const productAdded = (sku: string) => ({ id: uuid(), type: 'ProductAdded', data: { sku, name: 'Mug', price: 1200, currency: 'EUR' } });
-export const priceChanged = (sku: string, price: number) => ({ id: uuid(), type: 'ProductPriceChanged', data: { sku, price } });
+export const productAdded = (sku: string) => ({
+  id: uuid(),
+  type: 'ProductAdded',
+  data: { sku, name: 'Mug', price: 1200, currency: 'EUR' },
+});
+export const priceChanged = (sku: string, price: number) => ({
+  id: uuid(),
+  type: 'ProductPriceChanged',
+  data: { sku, price },
+});
 export async function newProduct(changes = 0): Promise<{ stream: string; position: bigint }> {
   const sku = `sku-${uuid()}`;
   const stream = `product-${sku}`;
@@ -82,10 +102,14 @@ export async function newProduct(changes = 0): Promise<{ stream: string; positio
   const { position } = await store.append(stream, events, 'no_stream');
   return { stream, position };
 }
-export const countOf = async (name: string, stream: string) =>
-  (await pool.query<{ count: number }>('SELECT count FROM counters WHERE name = $1 AND stream = $2', [name, stream])).rows[0]?.count ?? 0;
-export const checkpointOf = async (name: string) =>
-  BigInt((await pool.query<{ position: string }>('SELECT position::text FROM checkpoints WHERE name = $1', [name])).rows[0]?.position ?? '0');
+export async function countOf(name: string, stream: string): Promise<number> {
+  const sql = 'SELECT count FROM counters WHERE name = $1 AND stream = $2';
+  return (await pool.query<{ count: number }>(sql, [name, stream])).rows[0]?.count ?? 0;
+}
+export async function checkpointOf(name: string): Promise<bigint> {
+  const sql = 'SELECT position::text FROM checkpoints WHERE name = $1';
+  return BigInt((await pool.query<{ position: string }>(sql, [name])).rows[0]?.position ?? '0');
+}
 export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {

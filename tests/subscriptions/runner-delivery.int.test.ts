@@ -2,7 +2,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { v4 as uuid } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { checkpointOf, countOf, database, eventually, freshProjection, newProduct, pool, start, store, useRunnerTestbed } from './counter-projection.ts';
+import {
+  checkpointOf,
+  countOf,
+  database,
+  eventually,
+  freshProjection,
+  newProduct,
+  pool,
+  start,
+  store,
+  useRunnerTestbed,
+} from './counter-projection.ts';
 
 useRunnerTestbed('runner_delivery');
 
@@ -20,7 +31,8 @@ describe('a projection runner', () => {
       await eventually(async () => (await countOf(projection.name, stream)) === 3);
       await eventually(async () => (await checkpointOf(projection.name)) >= position);
       await eventually(() => heard.length >= 3);
-      expect(heard).toContainEqual({ projection: projection.name, topic: 'counters', key: stream, position: position.toString(10) });
+      const announced = { projection: projection.name, topic: 'counters', key: stream, position: position.toString(10) };
+      expect(heard).toContainEqual(announced);
       expect(runner.status()).toMatchObject({ state: 'live', parkedKeys: [] });
       await runner.stop();
       expect(runner.status().state).toBe('stopped');

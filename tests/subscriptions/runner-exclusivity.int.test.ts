@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { checkpointOf, countOf, eventually, freshProjection, newProduct, pool, start, useRunnerTestbed } from './counter-projection.ts';
+import {
+  checkpointOf,
+  countOf,
+  eventually,
+  freshProjection,
+  newProduct,
+  pool,
+  start,
+  useRunnerTestbed,
+} from './counter-projection.ts';
 
 useRunnerTestbed('runner_exclusivity');
 

@@ -1,7 +1,20 @@
 import { v4 as uuid } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { retryParked } from '../../infra/subscriptions/index.ts';
-import { broken, countOf, eventually, freshProjection, logger, newProduct, pool, priceChanged, productAdded, start, store, useRunnerTestbed } from './counter-projection.ts';
+import {
+  broken,
+  countOf,
+  eventually,
+  freshProjection,
+  logger,
+  newProduct,
+  pool,
+  priceChanged,
+  productAdded,
+  start,
+  store,
+  useRunnerTestbed,
+} from './counter-projection.ts';
 
 useRunnerTestbed('runner_parking');
 
@@ -43,7 +56,8 @@ describe('an event that cannot be applied', () => {
     const healthy = await newProduct();
     await eventually(async () => (await countOf(projection.name, healthy.stream)) === 1);
     await eventually(() => runner.status().parkedKeys.includes(poison));
-    const { rows } = await pool.query<{ error: string }>('SELECT error FROM dead_letters WHERE name = $1', [projection.name]);
+    const sql = 'SELECT error FROM dead_letters WHERE name = $1';
+    const { rows } = await pool.query<{ error: string }>(sql, [projection.name]);
     expect(rows).toHaveLength(1);
     await runner.stop();
   });

@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventStore, type EventStore } from '../../infra/event-store/index.ts';
 import { startProjectionRunner } from '../../infra/subscriptions/index.ts';
 import { testEnvironment } from '../support/environment.ts';
-import { countOf, eventually, freshProjection, logger, newProduct, pool, start, useRunnerTestbed } from './counter-projection.ts';
+import {
+  countOf,
+  eventually,
+  freshProjection,
+  logger,
+  newProduct,
+  pool,
+  start,
+  useRunnerTestbed,
+} from './counter-projection.ts';
 
 useRunnerTestbed('runner_reconnect');
 
@@ -45,7 +54,8 @@ afterAll(async () => {
 describe('a lost event store connection', () => {
   it('is retried, resuming from the checkpoint without losing or doubling an event', async () => {
     const projection = await freshProjection();
-    const runner = startProjectionRunner({ projection, eventStore: proxiedStore, pool, logger, batchDelayMs: 20, maxBackoffMs: 500 });
+    const eventStore = proxiedStore;
+    const runner = startProjectionRunner({ projection, eventStore, pool, logger, batchDelayMs: 20, maxBackoffMs: 500 });
     try {
       const a = await newProduct();
       await eventually(async () => (await countOf(projection.name, a.stream)) === 1);
@@ -69,7 +79,9 @@ describe('a lost PostgreSQL connection', () => {
     const runner = start(projection);
     const a = await newProduct();
     await eventually(async () => (await countOf(projection.name, a.stream)) === 1);
-    await pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    await pool.query(`
+      SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE datname = current_database() AND pid <> pg_backend_pid()`);
     const b = await newProduct(1);
     await eventually(async () => (await countOf(projection.name, b.stream)) === 2, 20_000);
     expect(await countOf(projection.name, a.stream)).toBe(1);
