@@ -10,8 +10,8 @@ export interface ProjectionLease {
   epoch: bigint;
   /** Stored checkpoint: the last position considered, or 'start' when there is none yet. */
   from: bigint | 'start';
-  /** Rejects when the lock's connection fails: the lock is then gone and the lease must be given up. */
-  lost: Promise<never>;
+  /** Aborts when the lock's connection fails: the lock is then gone and the lease must be given up. */
+  lost: AbortSignal;
   release(): Promise<void>;
 }
 
@@ -21,10 +21,8 @@ export interface ProjectionLease {
  */
 export async function acquireProjectionLease(pool: pg.Pool, name: string, signal: AbortSignal): Promise<ProjectionLease> {
   const client = await pool.connect();
-  let lostReject: (error: Error) => void = () => undefined;
-  const lost = new Promise<never>((_, reject) => (lostReject = reject));
-  lost.catch(() => undefined);
-  const onError = (error: Error) => lostReject(error);
+  const lost = new AbortController();
+  const onError = (error: Error) => lost.abort(error);
   client.on('error', onError);
   let released = false;
   const destroy = () => {
@@ -50,7 +48,7 @@ export async function acquireProjectionLease(pool: pg.Pool, name: string, signal
     return {
       epoch: BigInt(row.epoch),
       from: row.position === null ? 'start' : BigInt(row.position),
-      lost,
+      lost: lost.signal,
       release: async () => {
         signal.removeEventListener('abort', onAbort);
         if (released) return;

@@ -5,6 +5,7 @@ import type { Projection } from '../../projections/projection.ts';
 import { backoffDelay, sleepUnlessAborted } from './backoff.ts';
 import { BatchReader } from './batch-reader.ts';
 import { commitBatch } from './commit-batch.ts';
+import { listParkedKeys } from './dead-letters.ts';
 import { probeQuietTail } from './quiet-tail.ts';
 import { acquireProjectionLease, type ProjectionLease } from './projection-lock.ts';
 
@@ -75,8 +76,10 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
 
   const runSession = async (lease: ProjectionLease) => {
     current.position = lease.from === 'start' ? undefined : lease.from;
-    current.state = 'running'; // subscribed; 'catching-up' from the first batch, 'live' from caught-up
-    delete current.disconnectedSince;
+    // 'running' until the first batch ('catching-up'), then 'live' from caught-up; after a failure the
+    // runner stays 'disconnected' (with its date) until the new session makes progress.
+    if (current.disconnectedSince === undefined) current.state = 'running';
+    current.parkedKeys = (await listParkedKeys(pool, projection.name)).map((parked) => parked.key);
     const subscription = eventStore.subscribeToAll({
       from: lease.from,
       filter: { on: 'eventType', prefixes: [...projection.handles] },
@@ -84,24 +87,30 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
     });
     const closeOnStop = () => void subscription.close().catch(() => undefined);
     stopping.signal.addEventListener('abort', closeOnStop, { once: true });
+    // The lock's connection failing means the lock is gone: end the subscription, commit nothing more.
+    lease.lost.addEventListener('abort', closeOnStop, { once: true });
+    const throwIfLost = () => {
+      if (lease.lost.aborted) throw new Error('lost the connection holding the projection lock', { cause: lease.lost.reason });
+    };
     try {
       const reader = new BatchReader(subscription[Symbol.asyncIterator](), batchSize, batchDelayMs);
       for (;;) {
-        // The lock's connection failing means the lock is gone: stop before committing anything more.
         const idleMs = current.state === 'live' ? (options.idleProbeMs ?? 1_000) : undefined;
-        let batch = await Promise.race([reader.next(idleMs), lease.lost]);
+        let batch = await reader.next(idleMs);
         if (stopping.signal.aborted) return; // the batch in flight is dropped: it is read again next time
+        throwIfLost();
         if (batch.idle) batch = { ...batch, considered: await quietTail(current.position) };
         if (batch.events.length > 0 || batch.considered !== undefined) {
-          const commit = commitBatch(pool, projection, lease.epoch, batch, logger, options.schema);
-          const result = await Promise.race([commit, lease.lost]);
+          throwIfLost(); // (a commit racing the loss is still fenced by the epoch)
+          const result = await commitBatch(pool, projection, lease.epoch, batch, logger, options.schema);
           if (result.kind === 'fenced') throw new LostRoleError('epoch bumped by another worker');
           attempt = 0;
           current.parkedKeys = result.parkedKeys;
           if (batch.considered !== undefined) current.position = batch.considered;
         }
+        if (batch.events.length > 0 || batch.considered !== undefined || batch.caughtUp) delete current.disconnectedSince;
         if (batch.caughtUp) current.state = 'live';
-        else if (current.state === 'running') current.state = 'catching-up';
+        else if (current.state !== 'live' && current.disconnectedSince === undefined) current.state = 'catching-up';
         if (batch.ended) {
           if (stopping.signal.aborted) return;
           throw new Error('the subscription ended on its own'); // reconnect, with backoff
@@ -109,6 +118,7 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
       }
     } finally {
       stopping.signal.removeEventListener('abort', closeOnStop);
+      lease.lost.removeEventListener('abort', closeOnStop);
       await subscription.close().catch(() => undefined);
     }
   };
