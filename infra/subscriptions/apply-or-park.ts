@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Projection, ProjectedEvent } from '../../projections/projection.ts';
 import { park } from './dead-letters.ts';
+import { isTransientDatabaseError } from './transient-database-error.ts';
 import { toProjectedEvent } from './parsed-event.ts';
 
 /** A change to NOTIFY once the transaction commits. */
@@ -12,7 +13,8 @@ export interface Announcement {
   position: bigint;
 }
 
-type Keyed = { key: string; projected: ProjectedEvent } | { key: string; error: unknown };
+/** A recorded event with its key, parsed once per batch. */
+export type Keyed = { recorded: RecordedEvent } & ({ key: string; projected: ProjectedEvent } | { key: string; error: unknown });
 
 /**
  * The key an event belongs to. An event that does not parse, or whose key cannot be computed, is
@@ -21,15 +23,15 @@ type Keyed = { key: string; projected: ProjectedEvent } | { key: string; error: 
 export function keyOf(projection: Projection, recorded: RecordedEvent): Keyed {
   try {
     const projected = toProjectedEvent(recorded);
-    return { key: projection.key(projected), projected };
+    return { recorded, key: projection.key(projected), projected };
   } catch (error) {
-    return { key: recorded.streamName, error };
+    return { recorded, key: recorded.streamName, error };
   }
 }
 
 /** Which keys of these events already wait in dead_letters (their later events must wait too). */
-export async function parkedKeysAmong(client: pg.PoolClient, projection: Projection, events: RecordedEvent[]): Promise<Set<string>> {
-  const keys = [...new Set(events.map((event) => keyOf(projection, event).key))];
+export async function parkedKeysAmong(client: pg.PoolClient, projection: Projection, events: Keyed[]): Promise<Set<string>> {
+  const keys = [...new Set(events.map((event) => event.key))];
   if (keys.length === 0) return new Set();
   const { rows } = await client.query<{ key: string }>(
     'SELECT DISTINCT key FROM dead_letters WHERE name = $1 AND key = ANY($2::text[])',
@@ -46,11 +48,11 @@ export async function parkedKeysAmong(client: pg.PoolClient, projection: Project
 export async function applyOrPark(
   client: pg.PoolClient,
   projection: Projection,
-  recorded: RecordedEvent,
+  keyed: Keyed,
   parked: Set<string>,
   logger: Logger,
 ): Promise<Announcement[]> {
-  const keyed = keyOf(projection, recorded);
+  const { recorded } = keyed;
   if (parked.has(keyed.key)) {
     await park(client, projection.name, keyed.key, recorded, 'an earlier event of this key is parked');
     return [];
@@ -63,6 +65,9 @@ export async function applyOrPark(
     await client.query('RELEASE SAVEPOINT projected_event');
     return changes.map((change) => ({ ...change, position: recorded.position }));
   } catch (error) {
+    // A failure of the database rather than of this event (connection, deadlock, timeout…) must not
+    // park it: the whole batch is rolled back and retried.
+    if (isTransientDatabaseError(error)) throw error;
     await client.query('ROLLBACK TO SAVEPOINT projected_event');
     return parkFirst(client, projection, keyed.key, recorded, error, parked, logger);
   }

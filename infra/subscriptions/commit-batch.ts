@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Projection } from '../../projections/projection.ts';
 import type { Batch } from './batch-reader.ts';
-import { applyOrPark, parkedKeysAmong, type Announcement } from './apply-or-park.ts';
+import { applyOrPark, keyOf, parkedKeysAmong, type Announcement } from './apply-or-park.ts';
 import { lockDeadLetters } from './dead-letters.ts';
 
 export type BatchResult = { kind: 'committed'; parkedKeys: string[] } | { kind: 'fenced' };
@@ -32,9 +32,10 @@ export async function commitBatch(
     await client.query('BEGIN');
     await useSchema(client, schema);
     await lockDeadLetters(client, projection.name);
-    const parked = await parkedKeysAmong(client, projection, events);
+    const keyed = events.map((event) => keyOf(projection, event));
+    const parked = await parkedKeysAmong(client, projection, keyed);
     const announcements: Announcement[] = [];
-    for (const event of events) announcements.push(...(await applyOrPark(client, projection, event, parked, logger)));
+    for (const event of keyed) announcements.push(...(await applyOrPark(client, projection, event, parked, logger)));
 
     if (batch.considered !== undefined) {
       const fenced = await client.query(

@@ -1,6 +1,7 @@
 import { v4 as uuid } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { retryParked } from '../../infra/subscriptions/index.ts';
+import { isTransientDatabaseError } from '../../infra/subscriptions/transient-database-error.ts';
 import {
   broken,
   countOf,
@@ -63,3 +64,12 @@ describe('an event that cannot be applied', () => {
   });
 });
 
+
+describe('a failure of the database rather than of the event', () => {
+  it('is told apart from the event\'s own failure, so the batch is retried instead of parking', () => {
+    expect(isTransientDatabaseError({ code: '40P01' })).toBe(true); // deadlock detected
+    expect(isTransientDatabaseError({ code: '57014' })).toBe(true); // query canceled
+    expect(isTransientDatabaseError({ code: '23505' })).toBe(false); // unique violation: the event's own
+    expect(isTransientDatabaseError(new Error('bad data'))).toBe(false);
+  });
+});
