@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import {
   checkpointOf,
@@ -43,5 +44,18 @@ describe('two runners of one projection', () => {
     expect(await countOf(projection.name, late.stream)).toBe(0);
     expect(await checkpointOf(projection.name)).toBe(before);
     await runner.stop();
+  });
+
+  it('stops a waiting runner at once, giving back its connection', async () => {
+    const projection = await freshProjection();
+    const first = start(projection);
+    await eventually(() => first.status().state === 'live');
+    const second = start(projection);
+    await sleep(100);
+    expect(second.status().state).toBe('standby');
+    await second.stop();
+    expect(second.status().state).toBe('stopped');
+    expect(first.status().state).toBe('live');
+    await first.stop();
   });
 });
