@@ -11,6 +11,8 @@ import type { Logger } from '../logger.ts';
 import { migrate } from '../postgres/migrations.ts';
 import { coreMigrations } from '../postgres/migrations/index.ts';
 import { pingDatabase } from '../postgres/pool.ts';
+import { allProjections, projectionMigrations } from '../../projections/index.ts';
+import { startProjectionRunner } from '../subscriptions/index.ts';
 
 export interface ComposedApp {
   app: App;
@@ -19,20 +21,36 @@ export interface ComposedApp {
 }
 
 /**
- * Everything between connected clients and a ready app: migrations, the idempotency store, metrics
- * and the routes of the services this process runs. `npm start` and the HTTP tests both build the
+ * Everything between connected clients and a ready app: migrations, the idempotency store, metrics,
+ * the routes of the services this process runs and, with `projections`, one runner per read model. `npm start` and the HTTP tests both build the
  * app here, so the tests exercise exactly what runs.
  */
 export async function composeApp(options: {
   logger: Logger;
   eventStore: EventStore;
   pool: pg.Pool;
+  /** Connections for the projection runners (each holds its lock on one); default: `pool`. */
+  workerPool?: pg.Pool;
   services: readonly ServiceName[];
 }): Promise<ComposedApp> {
   const { logger, eventStore, pool } = options;
-  await migrate(pool, coreMigrations, logger.child({ component: 'migrations' }));
+  await migrate(pool, [...coreMigrations, ...projectionMigrations], logger.child({ component: 'migrations' }));
   const idempotencyStore = createIdempotencyStore(pool, { logger: logger.child({ component: 'idempotency' }) });
   const stopPurging = idempotencyStore.startPurging();
+  const runners = options.services.includes('projections')
+    ? allProjections.map((projection) =>
+        startProjectionRunner({
+          projection,
+          eventStore,
+          pool: options.workerPool ?? pool,
+          logger: logger.child({ projection: projection.name }),
+        }),
+      )
+    : [];
+  const stopWorkers = async () => {
+    await Promise.all(runners.map((runner) => runner.stop()));
+    await stopPurging();
+  };
 
   try {
     const registry = new Registry();
@@ -45,9 +63,9 @@ export async function composeApp(options: {
         await registerCommandServices(instance, options.services, { eventStore, metrics, idempotencyStore });
       },
     });
-    return { app, stopWorkers: stopPurging };
+    return { app, stopWorkers };
   } catch (error) {
-    await stopPurging();
+    await stopWorkers();
     throw error;
   }
 }

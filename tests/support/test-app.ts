@@ -11,6 +11,8 @@ import { createPgPool } from '../../infra/postgres/pool.ts';
 import { createFreshDatabase, type FreshDatabase } from '../postgres/fresh-database.ts';
 import { testEnvironment } from './environment.ts';
 
+const commandServices = loadConfig({ SERVICES: 'catalog,inventory,orders,payments' }).SERVICES;
+
 export interface TestAppOptions {
   /** Reuse this database (a restart); by default a fresh one is created and dropped on close. */
   database?: FreshDatabase;
@@ -22,7 +24,7 @@ export interface TestAppOptions {
   esdbUrl?: string;
   /** The event store adapter's bound on each read and append. */
   eventStoreTimeoutMs?: number;
-  /** The services whose routes are registered (default: SERVICES' default, all, as `npm start`). */
+  /** The services this app runs (default: the command services, without projection runners). */
   services?: readonly ServiceName[];
 }
 
@@ -66,7 +68,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       logger,
       eventStore,
       pool,
-      services: options.services ?? loadConfig({}).SERVICES,
+      // Command routes only unless asked: projection runners would catch up on every other test's events.
+      services: options.services ?? commandServices,
     }));
     await app.ready();
   } catch (error) {
