@@ -51,7 +51,7 @@ export class EventStore {
   private readonly client: EventStoreDBClient;
   private readonly timeoutMs: number;
 
-  constructor(private readonly options: EventStoreOptions) {
+  constructor(options: EventStoreOptions) {
     this.client = EventStoreDBClient.connectionString(options.url);
     this.timeoutMs = options.timeoutMs ?? 5_000;
   }
