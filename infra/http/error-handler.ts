@@ -6,6 +6,9 @@ import { ConcurrencyConflictError } from '../../command-services/shared/handle-c
 import { doNotStoreAnswer } from '../../command-services/shared/idempotency/index.ts';
 import { EventStoreUnavailableError } from '../event-store/index.ts';
 import { DatabaseUnavailableError, isConnectionError } from '../postgres/database-unavailable.ts';
+import { InvalidCursorError } from '../../projections/index.ts';
+import { ResourceNotFoundError } from '../../query-api/shared/not-found.ts';
+import { ReadModelBehindError } from '../../query-api/read-your-writes/wait-for-read-model.ts';
 import type { ErrorEnvelope } from './error-envelope.ts';
 
 /** Seconds a client should wait before retrying after a 503. */
@@ -52,6 +55,16 @@ function toAnswer(error: FastifyError, request: FastifyRequest): Answer {
   }
   if (isDomainError(error)) {
     return { status: domainErrorStatus[error.code], body: { error: error.code, message: error.message } };
+  }
+  if (error instanceof ResourceNotFoundError) return { status: 404, body: { error: error.code, message: error.message } };
+  if (error instanceof InvalidCursorError) {
+    return {
+      status: 400,
+      body: { error: 'validation_failed', message: error.message, details: [{ path: 'querystring.cursor', message: error.message }] },
+    };
+  }
+  if (error instanceof ReadModelBehindError) {
+    return { status: 504, body: { error: 'read_model_behind', message: error.message }, retryAfter: 1 };
   }
   if (error instanceof ConcurrencyConflictError) {
     // An answer that invites a retry must not be replayed to that retry.

@@ -13,6 +13,9 @@ import { coreMigrations } from '../postgres/migrations/index.ts';
 import { pingDatabase } from '../postgres/pool.ts';
 import { allProjections, projectionMigrations } from '../../projections/index.ts';
 import { startProjectionRunner } from '../subscriptions/index.ts';
+import { CheckpointWatcher } from '../../query-api/read-your-writes/checkpoint-watcher.ts';
+import { readYourWrites } from '../../query-api/read-your-writes/wait-for-read-model.ts';
+import { registerQueryApi } from '../../query-api/register-query-api.ts';
 
 export interface ComposedApp {
   app: App;
@@ -32,6 +35,8 @@ export async function composeApp(options: {
   /** Connections for the projection runners (each holds its lock on one); default: `pool`. */
   workerPool?: pg.Pool;
   services: readonly ServiceName[];
+  /** Longest a GET waits for its ES-Min-Position before answering 504. */
+  readYourWritesTimeoutMs?: number;
 }): Promise<ComposedApp> {
   const { logger, eventStore, pool } = options;
   await migrate(pool, [...coreMigrations, ...projectionMigrations], logger.child({ component: 'migrations' }));
@@ -47,8 +52,12 @@ export async function composeApp(options: {
         }),
       )
     : [];
+  const checkpoints = options.services.includes('query')
+    ? new CheckpointWatcher(pool, logger.child({ component: 'checkpoint-watcher' }))
+    : undefined;
   const stopWorkers = async () => {
     await Promise.all(runners.map((runner) => runner.stop()));
+    await checkpoints?.stop();
     await stopPurging();
   };
 
@@ -61,6 +70,12 @@ export async function composeApp(options: {
       registerServices: async (instance) => {
         await instance.register(metricsPlugin, { registry });
         await registerCommandServices(instance, options.services, { eventStore, metrics, idempotencyStore });
+        if (checkpoints) {
+          await registerQueryApi(instance, {
+            pool,
+            readYourWrites: readYourWrites(checkpoints, options.readYourWritesTimeoutMs ?? 5_000),
+          });
+        }
       },
     });
     return { app, stopWorkers };

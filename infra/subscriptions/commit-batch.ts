@@ -13,7 +13,7 @@ export type BatchResult = { kind: 'committed'; parkedKeys: string[] } | { kind: 
  * checkpoint fenced by epoch, and the NOTIFYs. A crash before COMMIT leaves nothing, so the batch is
  * read again from the old checkpoint; after COMMIT nothing is read again: effects are exactly once.
  * NOTIFY inside the transaction is delivered by PostgreSQL only on commit, so listeners never hear of a
- * row they cannot read yet.
+ * row (or a checkpoint) they cannot read yet.
  */
 export async function commitBatch(
   pool: pg.Pool,
@@ -46,6 +46,7 @@ export async function commitBatch(
         await client.query('ROLLBACK');
         return { kind: 'fenced' };
       }
+      await announceCheckpoint(client, projection.name, batch.considered);
     }
     for (const announcement of announcements) await notify(client, projection.name, announcement, logger);
     const { rows } = await client.query<{ key: string }>(
@@ -81,4 +82,12 @@ export async function notify(client: pg.PoolClient, projection: string, change: 
     return;
   }
   await client.query("SELECT pg_notify('projection_changes', $1)", [payload]);
+}
+
+/**
+ * Readers waiting for their own writes (ES-Min-Position) are woken by this, not by the row changes:
+ * a checkpoint also moves past events the projection drops, which change no row.
+ */
+async function announceCheckpoint(client: pg.PoolClient, projection: string, position: bigint): Promise<void> {
+  await client.query("SELECT pg_notify('projection_checkpoints', $1)", [JSON.stringify({ projection, position: position.toString(10) })]);
 }

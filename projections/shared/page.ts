@@ -10,7 +10,7 @@ export interface Page<Item> {
 }
 
 export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 50;
+export const DEFAULT_PAGE_SIZE = 20;
 
 /**
  * The HTTP layer validates `limit` first; this guard keeps a direct caller from asking for an

@@ -26,6 +26,8 @@ export interface TestAppOptions {
   eventStoreTimeoutMs?: number;
   /** The services this app runs (default: the command services, without projection runners). */
   services?: readonly ServiceName[];
+  /** Longest a GET waits for its ES-Min-Position (default: the app's). */
+  readYourWritesTimeoutMs?: number;
 }
 
 /** The real app as `npm start` wires it, for `app.inject()`, with what a test needs to look behind it. */
@@ -70,6 +72,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       pool,
       // Command routes only unless asked: projection runners would catch up on every other test's events.
       services: options.services ?? commandServices,
+      ...(options.readYourWritesTimeoutMs === undefined ? {} : { readYourWritesTimeoutMs: options.readYourWritesTimeoutMs }),
     }));
     await app.ready();
   } catch (error) {

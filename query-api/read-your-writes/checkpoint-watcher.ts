@@ -1,0 +1,129 @@
+import type pg from 'pg';
+import type { Logger } from '../../infra/logger.ts';
+import { backoffDelay, sleepUnlessAborted } from '../../infra/subscriptions/backoff.ts';
+
+/** What a wait ended with: the checkpoint reached the position, or how far it got before the bound. */
+export type WaitOutcome = { reached: true } | { reached: false; checkpoint: bigint | undefined };
+
+interface Waiter {
+  projection: string;
+  position: bigint;
+  wake: () => void;
+}
+
+const channel = 'projection_checkpoints';
+
+/**
+ * Knows every projection's checkpoint as committed, so a GET carrying ES-Min-Position can wait for its
+ * own write without polling. One dedicated connection LISTENs to the runners' checkpoint announcements
+ * (sent inside their commit, so heard only once the rows are readable); after any (re)connection it
+ * reads the checkpoints table again, because announcements made while it was away are lost for good.
+ * While it has no connection, a waiter reads the table once itself, then waits for the resync.
+ */
+export class CheckpointWatcher {
+  private readonly known = new Map<string, bigint>();
+  private readonly waiters = new Set<Waiter>();
+  private readonly stopping = new AbortController();
+  private listening = false;
+  private readonly running: Promise<void>;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly logger: Logger,
+  ) {
+    this.running = this.listenForever();
+  }
+
+  /** Resolves once `projection` has considered `position`, or after `timeoutMs` with where it stands. */
+  async waitFor(projection: string, position: bigint, timeoutMs: number): Promise<WaitOutcome> {
+    if (this.reached(projection, position)) return { reached: true };
+    let timer: NodeJS.Timeout | undefined;
+    const waiter: Waiter = { projection, position, wake: () => undefined };
+    const woken = new Promise<void>((resolve) => {
+      waiter.wake = resolve;
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    this.waiters.add(waiter);
+    try {
+      if (!this.listening) await this.load(this.pool, projection).catch(() => undefined);
+      if (!this.reached(projection, position)) await woken;
+    } finally {
+      clearTimeout(timer);
+      this.waiters.delete(waiter);
+    }
+    return this.reached(projection, position) ? { reached: true } : { reached: false, checkpoint: this.known.get(projection) };
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.running;
+    for (const waiter of this.waiters) waiter.wake();
+  }
+
+  private reached(projection: string, position: bigint): boolean {
+    const checkpoint = this.known.get(projection);
+    return checkpoint !== undefined && checkpoint >= position;
+  }
+
+  private advance(projection: string, position: bigint): void {
+    const checkpoint = this.known.get(projection);
+    if (checkpoint !== undefined && checkpoint >= position) return;
+    this.known.set(projection, position);
+    for (const waiter of this.waiters) {
+      if (waiter.projection === projection && waiter.position <= position) waiter.wake();
+    }
+  }
+
+  /** Reads the committed checkpoints (of one projection, or all). */
+  private async load(db: Pick<pg.Pool, 'query'>, projection?: string): Promise<void> {
+    const { rows } = await db.query<{ name: string; position: string }>(
+      `SELECT name, position::text AS position FROM checkpoints WHERE position IS NOT NULL AND ($1::text IS NULL OR name = $1)`,
+      [projection ?? null],
+    );
+    for (const row of rows) this.advance(row.name, BigInt(row.position));
+  }
+
+  private async listenForever(): Promise<void> {
+    for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
+      try {
+        await this.listenOnce(() => (attempt = 0));
+      } catch (error) {
+        if (this.stopping.signal.aborted) break;
+        this.logger.warn({ err: error }, 'checkpoint listener lost its connection; reconnecting');
+      }
+      await sleepUnlessAborted(backoffDelay(attempt, 100, 5_000), this.stopping.signal);
+    }
+  }
+
+  /** One connection's life: LISTEN, resync, then follow announcements until the connection fails or stop(). */
+  private async listenOnce(connected: () => void): Promise<void> {
+    const client = await this.pool.connect();
+    let onStop = () => undefined as void;
+    try {
+      const ended = new Promise<void>((resolve, reject) => {
+        client.on('error', reject);
+        client.on('end', () => reject(new Error('checkpoint listener connection ended')));
+        onStop = resolve;
+        if (this.stopping.signal.aborted) resolve();
+        else this.stopping.signal.addEventListener('abort', onStop, { once: true });
+      });
+      ended.catch(() => undefined);
+      client.on('notification', (message) => {
+        if (message.channel !== channel || message.payload === undefined) return;
+        const { projection, position } = JSON.parse(message.payload) as { projection: string; position: string };
+        this.advance(projection, BigInt(position));
+      });
+      await client.query(`LISTEN ${channel}`);
+      // After LISTEN, so that a commit between the read and the LISTEN cannot go unheard.
+      await this.load(client);
+      this.listening = true;
+      connected();
+      await ended;
+    } finally {
+      this.listening = false;
+      this.stopping.signal.removeEventListener('abort', onStop);
+      // The connection carries our LISTEN and listeners: it is closed, never handed back to the pool.
+      client.release(true);
+    }
+  }
+}
