@@ -3,8 +3,10 @@ import {
   BACKWARDS,
   END,
   EventStoreDBClient,
+  FORWARDS,
   jsonEvent,
   NO_STREAM,
+  START,
   STREAM_EXISTS,
   StreamNotFoundError,
   type AllStreamResolvedEvent,
@@ -95,6 +97,21 @@ export class EventStore {
       this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }),
     );
     return newest === 'no_stream' ? 0n : (newest[0]?.position ?? 0n);
+  }
+
+  /**
+   * Up to `maxCount` events of `$all` after `from` (exclusive, like subscriptions; the server's forward
+   * read is inclusive, so one more is read and the event at `from` dropped), oldest first, bounded in
+   * time. System events (`$` types) are included: callers that count must leave them out themselves,
+   * since only a full read (`maxCount` returned) says more may follow.
+   */
+  async readAllAfter(from: bigint | 'start', maxCount: number): Promise<RecordedEvent[]> {
+    if (maxCount <= 0) return [];
+    const fromPosition = from === 'start' ? START : { commit: from, prepare: from };
+    const read = this.client.readAll({ direction: FORWARDS, fromPosition, maxCount: from === 'start' ? maxCount : maxCount + 1 });
+    const events = await this.drain(`read $all after ${from.toString()}`, read);
+    if (events === 'no_stream') return [];
+    return (from === 'start' ? events : events.filter((event) => event.position > from)).slice(0, maxCount);
   }
 
   /** Rejects with EventStoreUnavailableError unless the store answers within the timeout. */

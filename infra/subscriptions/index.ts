@@ -4,3 +4,5 @@ export { retryParked } from './retry-parked.ts';
 export type { RetryOutcome } from './retry-parked.ts';
 export { listParkedKeys } from './dead-letters.ts';
 export type { ParkedKey } from './dead-letters.ts';
+export { describeProjections } from './projection-status.ts';
+export type { DescribeProjectionsDeps, ParkedKeyView, ProjectionLag, ProjectionStatusView } from './projection-status.ts';
