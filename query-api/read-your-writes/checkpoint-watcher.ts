@@ -18,7 +18,8 @@ const channel = 'projection_checkpoints';
  * own write without polling. One dedicated connection LISTENs to the runners' checkpoint announcements
  * (sent inside their commit, so heard only once the rows are readable); after any (re)connection it
  * reads the checkpoints table again, because announcements made while it was away are lost for good.
- * While it has no connection, a waiter reads the table once itself, then waits for the resync.
+ * While it has no connection, a waiter reads the table once itself, then waits for the resync; a waiter
+ * about to time out reads it once more.
  */
 export class CheckpointWatcher {
   private readonly known = new Map<string, bigint>();
@@ -47,6 +48,9 @@ export class CheckpointWatcher {
     try {
       if (!this.listening) await this.load(this.pool, projection).catch(() => undefined);
       if (!this.reached(projection, position)) await woken;
+      // Last look at the table before giving up: the answer then names the committed checkpoint, even
+      // if an announcement was lost.
+      if (!this.reached(projection, position)) await this.load(this.pool, projection).catch(() => undefined);
     } finally {
       clearTimeout(timer);
       this.waiters.delete(waiter);
@@ -113,6 +117,8 @@ export class CheckpointWatcher {
         const { projection, position } = JSON.parse(message.payload) as { projection: string; position: string };
         this.advance(projection, BigInt(position));
       });
+      // Named, so that operators (and tests) can tell this long-lived session apart in pg_stat_activity.
+      await client.query(`SET application_name = 'checkpoint-watcher'`);
       await client.query(`LISTEN ${channel}`);
       // After LISTEN, so that a commit between the read and the LISTEN cannot go unheard.
       await this.load(client);
