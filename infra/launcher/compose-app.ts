@@ -12,7 +12,7 @@ import { migrate } from '../postgres/migrations.ts';
 import { coreMigrations } from '../postgres/migrations/index.ts';
 import { pingDatabase } from '../postgres/pool.ts';
 import { allProjections, projectionMigrations } from '../../projections/index.ts';
-import { startProjectionRunner } from '../subscriptions/index.ts';
+import { startProjectionRunner, type ProjectionRunner } from '../subscriptions/index.ts';
 import { CheckpointWatcher } from '../../query-api/read-your-writes/checkpoint-watcher.ts';
 import { readYourWrites } from '../../query-api/read-your-writes/wait-for-read-model.ts';
 import { registerQueryApi } from '../../query-api/register-query-api.ts';
@@ -42,31 +42,38 @@ export async function composeApp(options: {
   await migrate(pool, [...coreMigrations, ...projectionMigrations], logger.child({ component: 'migrations' }));
   const idempotencyStore = createIdempotencyStore(pool, { logger: logger.child({ component: 'idempotency' }) });
   const stopPurging = idempotencyStore.startPurging();
-  const runners = options.services.includes('projections')
-    ? allProjections.map((projection) =>
-        startProjectionRunner({
-          projection,
-          eventStore,
-          pool: options.workerPool ?? pool,
-          logger: logger.child({ projection: projection.name }),
-        }),
-      )
-    : [];
+  const registry = new Registry();
+  const runners = new Map<string, ProjectionRunner>(
+    options.services.includes('projections')
+      ? allProjections.map((projection) => [
+          projection.name,
+          startProjectionRunner({
+            projection,
+            eventStore,
+            pool: options.workerPool ?? pool,
+            logger: logger.child({ projection: projection.name }),
+          }),
+        ])
+      : [],
+  );
   const checkpoints = options.services.includes('query')
     ? new CheckpointWatcher(pool, logger.child({ component: 'checkpoint-watcher' }))
     : undefined;
   const stopWorkers = async () => {
-    await Promise.all(runners.map((runner) => runner.stop()));
+    await Promise.all([...runners.values()].map((runner) => runner.stop()));
     await checkpoints?.stop();
     await stopPurging();
   };
 
   try {
-    const registry = new Registry();
     const metrics = createCommandMetrics(registry);
     const app = await buildApp({
       logger,
-      readinessChecks: { eventStore: () => eventStore.ping(), database: () => pingDatabase(pool) },
+      readinessChecks: {
+        eventStore: () => eventStore.ping(),
+        database: () => pingDatabase(pool),
+        ...(runners.size > 0 ? { subscriptions: async () => runnersConnected(runners) } : {}),
+      },
       registerServices: async (instance) => {
         await instance.register(metricsPlugin, { registry });
         await registerCommandServices(instance, options.services, { eventStore, metrics, idempotencyStore });
@@ -83,4 +90,10 @@ export async function composeApp(options: {
     await stopWorkers();
     throw error;
   }
+}
+
+/** Ready only while every runner of this process follows its subscription (a standby waiting for the lock is fine). */
+function runnersConnected(runners: ReadonlyMap<string, ProjectionRunner>): void {
+  const down = [...runners].filter(([, runner]) => ['disconnected', 'stopped'].includes(runner.status().state));
+  if (down.length > 0) throw new Error(`projection runners not following $all: ${down.map(([name]) => name).join(', ')}`);
 }

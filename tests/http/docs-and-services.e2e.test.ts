@@ -4,16 +4,19 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 describe('the app of npm start', () => {
   let system: TestApp;
   beforeAll(async () => {
-    system = await startTestApp();
+    system = await startTestApp({ services: ['catalog', 'inventory', 'orders', 'payments', 'query'] });
   });
   afterAll(() => system.close());
 
-  it('documents every command route at /docs from the zod schemas', async () => {
+  it('documents every command and query route at /docs from the zod schemas', async () => {
     const answer = await system.app.inject({ method: 'GET', url: '/docs/json' });
     expect(answer.statusCode).toBe(200);
     const paths = (answer.json() as { paths: Record<string, Record<string, unknown>> }).paths;
     for (const route of ['/products', '/products/{sku}/price', '/inventory/{sku}/receipts', '/orders', '/orders/{orderId}/cancel']) {
       expect(paths[route], route).toHaveProperty('post');
+    }
+    for (const route of ['/orders/{orderId}', '/orders', '/inventory/{sku}', '/inventory', '/products/{sku}', '/products', '/payments/{orderId}', '/fulfillment/{orderId}']) {
+      expect(paths[route], route).toHaveProperty('get');
     }
     const addProduct = paths['/products']!.post as { requestBody: { content: Record<string, { schema: { required: string[] } }> } };
     expect(addProduct.requestBody.content['application/json']!.schema.required).toEqual(['sku', 'name', 'price', 'currency']);
