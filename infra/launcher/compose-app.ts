@@ -15,6 +15,7 @@ import { allProjections, projectionMigrations } from '../../projections/index.ts
 import { startProjectionRunner, type ProjectionRunner } from '../subscriptions/index.ts';
 import { CheckpointWatcher } from '../../query-api/read-your-writes/checkpoint-watcher.ts';
 import { readYourWrites } from '../../query-api/read-your-writes/wait-for-read-model.ts';
+import { projectionsRoutes } from '../../query-api/projections/projections-routes.ts';
 import { registerQueryApi } from '../../query-api/register-query-api.ts';
 
 export interface ComposedApp {
@@ -82,6 +83,7 @@ export async function composeApp(options: {
             pool,
             readYourWrites: readYourWrites(checkpoints, options.readYourWritesTimeoutMs ?? 5_000),
           });
+          await instance.register(projectionsRoutes, { pool, eventStore, projections: allProjections, runners, logger });
         }
       },
     });
