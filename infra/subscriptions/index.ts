@@ -6,3 +6,5 @@ export { listParkedKeys } from './dead-letters.ts';
 export type { ParkedKey } from './dead-letters.ts';
 export { describeProjections } from './projection-status.ts';
 export type { DescribeProjectionsDeps, ParkedKeyView, ProjectionLag, ProjectionStatusView } from './projection-status.ts';
+export { createProjectionMetrics } from './projection-metrics.ts';
+export type { ProjectionMetrics, ProjectionMetricsOptions, TrackedStatus } from './projection-metrics.ts';

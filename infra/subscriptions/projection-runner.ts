@@ -6,6 +6,7 @@ import { backoffDelay, sleepUnlessAborted } from './backoff.ts';
 import { BatchReader } from './batch-reader.ts';
 import { commitBatch } from './commit-batch.ts';
 import { listParkedKeys } from './dead-letters.ts';
+import type { ProjectionMetrics } from './projection-metrics.ts';
 import { probeQuietTail } from './quiet-tail.ts';
 import { acquireProjectionLease, type ProjectionLease } from './projection-lock.ts';
 
@@ -26,6 +27,8 @@ export interface ProjectionRunnerOptions {
   schema?: string;
   /** Cap of the reconnect backoff. */
   maxBackoffMs?: number;
+  /** Where to report batches, reconnects and (read at scrape) state, checkpoint and parked keys. */
+  metrics?: ProjectionMetrics;
 }
 
 export interface ProjectionRunnerStatus {
@@ -62,6 +65,8 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
   const batchDelayMs = options.batchDelayMs ?? 50;
   const current: ProjectionRunnerStatus = { state: 'standby', position: undefined, parkedKeys: [] };
   const stopping = new AbortController();
+  const metrics = options.metrics;
+  metrics?.track(projection.name, () => current);
 
   /** A position past the dropped events at the head, when there are some and nothing handled lies between. */
   const quietTail = async (position: bigint | undefined): Promise<bigint | undefined> => {
@@ -102,8 +107,10 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
         if (batch.idle) batch = { ...batch, considered: await quietTail(current.position) };
         if (batch.events.length > 0 || batch.considered !== undefined) {
           throwIfLost(); // (a commit racing the loss is still fenced by the epoch)
+          const started = performance.now();
           const result = await commitBatch(pool, projection, lease.epoch, batch, logger, options.schema);
           if (result.kind === 'fenced') throw new LostRoleError('epoch bumped by another worker');
+          metrics?.batchCommitted(projection.name, batch.events, (performance.now() - started) / 1000);
           attempt = 0;
           current.parkedKeys = result.parkedKeys;
           if (batch.considered !== undefined) current.position = batch.considered;
@@ -139,6 +146,7 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
         }
         current.state = 'disconnected';
         current.disconnectedSince ??= new Date();
+        metrics?.reconnecting(projection.name);
         const delay = backoffDelay(attempt++, 250, options.maxBackoffMs ?? 30_000);
         logger.warn({ err: error, retryInMs: Math.round(delay) }, 'projection runner disconnected; retrying');
         await lease?.release();
