@@ -12,7 +12,7 @@ import { migrate } from '../postgres/migrations.ts';
 import { coreMigrations } from '../postgres/migrations/index.ts';
 import { pingDatabase } from '../postgres/pool.ts';
 import { allProjections, projectionMigrations } from '../../projections/index.ts';
-import { startProjectionRunner, type ProjectionRunner } from '../subscriptions/index.ts';
+import { createProjectionMetrics, startProjectionRunner, type ProjectionRunner } from '../subscriptions/index.ts';
 import { CheckpointWatcher } from '../../query-api/read-your-writes/checkpoint-watcher.ts';
 import { readYourWrites } from '../../query-api/read-your-writes/wait-for-read-model.ts';
 import { projectionsRoutes } from '../../query-api/projections/projections-routes.ts';
@@ -44,6 +44,7 @@ export async function composeApp(options: {
   const idempotencyStore = createIdempotencyStore(pool, { logger: logger.child({ component: 'idempotency' }) });
   const stopPurging = idempotencyStore.startPurging();
   const registry = new Registry();
+  const projectionMetrics = createProjectionMetrics(registry, { headPosition: () => eventStore.headPosition() });
   const runners = new Map<string, ProjectionRunner>(
     options.services.includes('projections')
       ? allProjections.map((projection) => [
@@ -53,6 +54,7 @@ export async function composeApp(options: {
             eventStore,
             pool: options.workerPool ?? pool,
             logger: logger.child({ projection: projection.name }),
+            metrics: projectionMetrics,
           }),
         ])
       : [],

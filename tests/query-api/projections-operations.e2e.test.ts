@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../infra/postgres/free-port.ts';
 import { postJson, startTestApp, uniqueSku, type TestApp } from '../support/test-app.ts';
 
+/** The runners start at the beginning of the test run's shared log: on a loaded machine catching up takes a while. */
+const catchUpBoundMs = 30_000;
+
 const positionOf = (answer: { json(): unknown }) => (answer.json() as { position: string }).position;
 
 interface StatusBody {
@@ -20,7 +23,7 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 describe('operating the projections over HTTP', () => {
   let system: TestApp;
   beforeAll(async () => {
-    system = await startTestApp({ services: ['catalog', 'projections', 'query'] });
+    system = await startTestApp({ services: ['catalog', 'projections', 'query'] , readYourWritesTimeoutMs: catchUpBoundMs });
   });
   afterAll(() => system.close());
 
@@ -36,6 +39,12 @@ describe('operating the projections over HTTP', () => {
     expect(BigInt(seen.checkpoint!)).toBeGreaterThanOrEqual(BigInt(positionOf(added)));
     expect(['live', 'catching-up', 'running']).toContain(seen.state);
     expect(seen.lag).not.toBeNull();
+
+    const metrics = (await system.app.inject('/metrics')).body;
+    // Other test files keep appending: the checkpoint may only have moved on since.
+    const exported = /projection_checkpoint_position\{projection="products"\} (\d+)/.exec(metrics)?.[1];
+    expect(BigInt(exported ?? -1)).toBeGreaterThanOrEqual(BigInt(seen.checkpoint!));
+    expect(metrics).toMatch(/projection_events_handled_total\{projection="products"\} [1-9]/);
 
     const ready = await system.app.inject('/health/ready');
     expect(ready.statusCode).toBe(200);

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentStream } from '../../domain/payment/index.ts';
 import { postJson, startTestApp, stockedProduct, uniqueSku, type TestApp } from '../support/test-app.ts';
 
+/** The runners start at the beginning of the test run's shared log: on a loaded machine catching up takes a while. */
+const catchUpBoundMs = 30_000;
+
 /** GET with ES-Min-Position: the answer reflects every write up to that position. */
 const getAfter = (system: TestApp, url: string, position: string) =>
   system.app.inject({ method: 'GET', url, headers: { 'es-min-position': position } });
@@ -15,7 +18,7 @@ describe('the query API', () => {
   const orders: { orderId: string; position: string }[] = [];
 
   beforeAll(async () => {
-    system = await startTestApp({ services: ['catalog', 'inventory', 'orders', 'projections', 'query'] });
+    system = await startTestApp({ services: ['catalog', 'inventory', 'orders', 'projections', 'query'] , readYourWritesTimeoutMs: catchUpBoundMs });
     sku = await stockedProduct(system.app, { price: 300, quantity: 5 });
     otherSku = await stockedProduct(system.app, { price: 700, quantity: 1 });
     for (const quantity of [1, 2, 3]) {

@@ -2,12 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson, startTestApp, stockedProduct, uniqueSku, type TestApp } from '../support/test-app.ts';
 
+/** The runners start at the beginning of the test run's shared log: on a loaded machine catching up takes a while. */
+const catchUpBoundMs = 30_000;
+
 const positionOf = (answer: { json(): unknown }) => (answer.json() as { position: string }).position;
 
 describe('read-your-writes with the projections running', () => {
   let system: TestApp;
   beforeAll(async () => {
-    system = await startTestApp({ services: ['catalog', 'inventory', 'orders', 'projections', 'query'] });
+    system = await startTestApp({ services: ['catalog', 'inventory', 'orders', 'projections', 'query'] , readYourWritesTimeoutMs: catchUpBoundMs });
   });
   afterAll(() => system.close());
 
