@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createEventStore, EventStoreUnavailableError } from '../event-store/index.ts';
 import { otherRunningLauncher, runtimeFilePath } from '../launcher/runtime-file.ts';
+import { pino } from 'pino';
 import { createLogger, type Logger } from '../logger.ts';
 import { DatabaseUnavailableError, toDatabaseError } from '../postgres/database-unavailable.ts';
 import { createPgPool } from '../postgres/pool.ts';
@@ -107,8 +108,8 @@ async function run(args: string[]): Promise<number> {
     if (error instanceof ConfigError) throw new CliError(error.message, 1);
     throw error;
   }
-  // createLogger writes to stdout, beside this command's output: warnings and errors only.
-  const logger = createLogger({ level: 'warn', name: 'projections-cli' });
+  // stdout is this command's output (status --json is parsed by scripts): log lines go to stderr.
+  const logger = createLogger({ level: 'warn', name: 'projections-cli', destination: pino.destination(2) });
   try {
     return command.name === 'status' ? await status(config, logger, command.json) : await retry(config, logger, command);
   } catch (error) {
