@@ -22,7 +22,7 @@ import { lastPosition, pacer, writeWorkload } from './support/workload-writer.ts
  * retry, it never parks an event nor applies one twice. RELIABILITY_SEED=<the seed it prints> replays it.
  */
 
-const { random, seed, store, defer, databases } = useTestbed();
+const { random, seed, store, defer, databases, esdbUrl } = useTestbed();
 const terminations = 4;
 
 /** Terminates every connection to `database`: how many, and how many of them were inside a transaction. */
@@ -39,7 +39,7 @@ async function terminateConnections(admin: pg.Client, database: string): Promise
 describe('the projector losing its PostgreSQL connections while events keep coming', () => {
   it('keeps running and retries from the committed checkpoint: no event lost, parked or applied twice', { timeout: 120_000 }, async () => {
     const workload = commerceWorkload(random, { runId: randomBytes(4).toString('hex'), events: 4_000, skus: 40 });
-    const { esdbUrl, databaseUrl } = testEnvironment();
+    const { databaseUrl } = testEnvironment();
     const admin = new pg.Client({ connectionString: databaseUrl });
     admin.on('error', () => undefined); // a failure shows in the query that meets it
     await admin.connect();
@@ -49,7 +49,7 @@ describe('the projector losing its PostgreSQL connections while events keep comi
     const { from, tested: followed, replay } = await databases('pg_loss');
 
     // Appends start with the projector, which has a backlog once up: the terminations fall while it commits batches.
-    const projector = spawnProjector({ esdbUrl, databaseUrl: followed.url, dataDir });
+    const projector = spawnProjector({ esdbUrl: esdbUrl(), databaseUrl: followed.url, dataDir });
     defer(() => projector.kill());
     let exitCode: number | string | undefined;
     void projector.exited.then((code) => (exitCode = code));

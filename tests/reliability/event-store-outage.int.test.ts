@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createEventStore } from '../../infra/event-store/index.ts';
 import { allProjections } from '../../projections/index.ts';
-import { testEnvironment } from '../support/environment.ts';
 import { commerceWorkload } from './support/commerce-workload.ts';
 import { startEventStoreProxy } from './support/event-store-proxy.ts';
 import { slowestCheckpoint, startAllRunners, waitForCheckpoints } from './support/read-model-database.ts';
@@ -16,14 +15,13 @@ import { lastPosition, pacer, writeWorkload } from './support/workload-writer.ts
  * log and as the events say. RELIABILITY_SEED=<seed printed below> replays the same workload.
  */
 
-const { random, seed, logger, store, defer, databases } = useTestbed();
+const { random, seed, logger, store, defer, databases, esdbUrl } = useTestbed();
 const outageMs = 5_000;
 
 describe('the event store unreachable for 5 s while events keep coming', () => {
   it('is noticed (disconnected), retried, and resumed with no event lost or applied twice', { timeout: 120_000 }, async () => {
     const workload = commerceWorkload(random, { runId: randomBytes(4).toString('hex'), events: 3_000, skus: 40 });
-    const { esdbUrl } = testEnvironment();
-    const proxy = await startEventStoreProxy(esdbUrl);
+    const proxy = await startEventStoreProxy(esdbUrl());
     defer(() => proxy.close());
     const proxiedStore = createEventStore({ url: proxy.url, logger });
     defer(() => proxiedStore.close());

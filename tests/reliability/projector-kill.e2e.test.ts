@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { testEnvironment } from '../support/environment.ts';
 import { commerceWorkload } from './support/commerce-workload.ts';
 import { spawnProjector, type ProjectorProcess } from './support/projector-process.ts';
 import { slowestCheckpoint, waitForCheckpoints } from './support/read-model-database.ts';
@@ -18,7 +17,7 @@ import { lastPosition, pacer, writeWorkload, type WrittenAppend } from './suppor
  * RELIABILITY_SEED=<the seed it prints> replays the same workload shape and kill schedule.
  */
 
-const { random, seed, store, defer, databases } = useTestbed();
+const { random, seed, store, defer, databases, esdbUrl } = useTestbed();
 const minKills = 5;
 
 /**
@@ -47,7 +46,6 @@ describe('a projector killed with SIGKILL at random moments', () => {
     // The clean replay runs beside the kills: the same runners, in this process, never interrupted, over
     // the same stretch of the log.
     const { tested: killed, replay } = await databases('kill');
-    const { esdbUrl } = testEnvironment();
 
     // Spread over about 10 s, so that several lives see appends in flight.
     const writer = writeWorkload(store(), workload, { concurrency: 16, pause: pacer(1_500) });
@@ -67,7 +65,7 @@ describe('a projector killed with SIGKILL at random moments', () => {
       if (writeError) throw writeError;
       const spawnedAt = Date.now();
       const before = await slowestCheckpoint(killed.pool);
-      projector = spawnProjector({ esdbUrl, databaseUrl: killed.url, dataDir });
+      projector = spawnProjector({ esdbUrl: esdbUrl(), databaseUrl: killed.url, dataDir });
       // The first life ends on a timer, so that one kill at least surely lands while appends are in flight.
       const moment = kills.length === 0 ? 'timed' : random.pick(moments);
       if (moment === 'early') await sleep(random.int(50, 800));
@@ -87,7 +85,7 @@ describe('a projector killed with SIGKILL at random moments', () => {
     const head = lastPosition(written);
 
     // The last life: it must finish the job from wherever the kills left the checkpoints.
-    projector = spawnProjector({ esdbUrl, databaseUrl: killed.url, dataDir });
+    projector = spawnProjector({ esdbUrl: esdbUrl(), databaseUrl: killed.url, dataDir });
     await projector.up(60_000);
     await waitForCheckpoints(killed.pool, head, 120_000);
     await projector.kill();

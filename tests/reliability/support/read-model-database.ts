@@ -19,9 +19,9 @@ export interface ReadModelDatabase {
 }
 
 /**
- * The log is shared with every other test file, so the read models start at the head as it was before
- * the workload (positions are exclusive): every database of a test then projects the same stretch of
- * `$all`, whatever ran before, and none replays the whole history of the run.
+ * The read models start at the head as it was before the workload (positions are exclusive): every
+ * database of a test then projects the same stretch of `$all`, and none replays what came before (on a
+ * configured ESDB_URL, the history of every other test and run).
  */
 export async function readModelDatabase(clusterUrl: string, purpose: string, from: bigint, logger: Logger): Promise<ReadModelDatabase> {
   const database = await createFreshDatabase(clusterUrl, purpose);

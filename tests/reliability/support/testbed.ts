@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { startEsdbDev } from '../../../infra/esdb-dev/index.ts';
 import { createEventStore, type EventStore } from '../../../infra/event-store/index.ts';
 import { createLogger, type Logger } from '../../../infra/logger.ts';
 import type { Queryable } from '../../../projections/index.ts';
@@ -15,7 +16,9 @@ export interface Testbed {
   /** `RELIABILITY_SEED=…`: in every failure message, so that the run can be replayed. */
   seed: string;
   logger: Logger;
-  /** A client of the run's event store, talking to it directly. */
+  /** The event store of this file: its own in-memory esdb-dev, or the configured ESDB_URL (see useTestbed). */
+  esdbUrl(): string;
+  /** A client of that event store, talking to it directly. */
   store(): EventStore;
   /** Registers the undoing of what a test just started; all run in afterAll, newest first, even after a failure. */
   defer(cleanup: () => Promise<unknown>): void;
@@ -26,15 +29,29 @@ export interface Testbed {
   databases(purpose: string): Promise<{ from: bigint; tested: ReadModelDatabase; replay: ReadModelDatabase }>;
 }
 
-/** Registers the hooks of a reliability test file. */
+/**
+ * Registers the hooks of a reliability test file. On esdb-dev the file gets an esdb-dev of its own: the
+ * tens of thousands of events it writes would otherwise land in the run's shared log, which other test
+ * files replay from the start with a bounded wait. Against a configured ESDB_URL it uses that server
+ * (unique keys, read models starting at its head), since that is the server the run means to test.
+ */
 export function useTestbed(): Testbed {
   const random = seededRandom();
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
   const cleanups: Array<() => Promise<unknown>> = [];
+  let url: string | undefined;
   let store: EventStore | undefined;
-  beforeAll(() => {
-    store = createEventStore({ url: testEnvironment().esdbUrl, logger });
-    cleanups.push(() => store?.close() ?? Promise.resolve());
+  beforeAll(async () => {
+    const { esdbUrl, esdbIsDev } = testEnvironment();
+    url = esdbUrl;
+    if (esdbIsDev) {
+      const server = await startEsdbDev({ port: 0, logger });
+      cleanups.push(() => server.stop());
+      url = server.url;
+    }
+    const client = createEventStore({ url, logger });
+    cleanups.push(() => client.close());
+    store = client;
   });
   afterAll(async () => {
     const failures: unknown[] = [];
@@ -50,6 +67,10 @@ export function useTestbed(): Testbed {
     random,
     seed: `RELIABILITY_SEED=${random.seed}`,
     logger,
+    esdbUrl: () => {
+      if (!url) throw new Error('the event store exists once beforeAll has run');
+      return url;
+    },
     store: storeOrThrow,
     defer,
     databases: async (purpose) => {
