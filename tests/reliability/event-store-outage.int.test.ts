@@ -33,7 +33,8 @@ describe('the event store unreachable for 5 s while events keep coming', () => {
     const writer = writeWorkload(store(), workload, { concurrency: 4, pause: pacer(250) });
     defer(() => writer.written.catch(() => undefined));
     const followedPool = followed.pool;
-    await waitFor(async () => writer.progress.events >= workload.eventCount * (0.15 + random.next() * 0.15), 60_000);
+    const outageAfter = workload.eventCount * (0.15 + random.next() * 0.15);
+    await waitFor(async () => writer.progress.events >= outageAfter, 60_000);
     expect(await waitFor(async () => (await slowestCheckpoint(followedPool)) > from, 30_000), 'following before the outage').toBe(true);
 
     const seenDisconnected = new Map<string, Date>();
