@@ -113,10 +113,13 @@ export function jsonClient(baseUrl: string, sockets: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
   const url = new URL(baseUrl);
 
-  const send = (method: 'GET' | 'POST', path: string, body?: unknown) =>
+  const send = (method: 'GET' | 'POST', path: string, body?: unknown, extraHeaders: Record<string, string> = {}) =>
     new Promise<Reply>((resolveReply, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const headers: Record<string, string | number> = payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {};
+      const headers: Record<string, string | number> = {
+        ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+        ...extraHeaders,
+      };
       const outgoing = request({ host: url.hostname, port: url.port, method, path, agent, headers }, (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -129,7 +132,7 @@ export function jsonClient(baseUrl: string, sockets: number) {
 
   return {
     post: (path: string, body: unknown) => send('POST', path, body),
-    get: (path: string) => send('GET', path),
+    get: (path: string, headers?: Record<string, string>) => send('GET', path, undefined, headers),
     close: () => agent.destroy(),
   };
 }
