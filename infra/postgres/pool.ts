@@ -19,12 +19,12 @@ export function createPgPool(options: PgPoolOptions): pg.Pool {
   });
   // An idle client whose server goes away emits 'error' on the pool; unhandled, it would crash the process.
   // The next query gets a fresh connection, so logging is all there is to do.
-  pool.on('error', (error) => options.logger.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  pool.on('error', (error) => options.logger.warn(connectionFailure(error), 'idle PostgreSQL connection failed'));
   // A checked-out client has no listener of the pool's: a connection lost while a caller holds it (a
   // terminated backend mid-transaction) would emit 'error' to nobody and crash the process. The caller
   // learns of the loss anyway (its query rejects, or the next one does), so this only keeps a trace.
   pool.on('connect', (client) => {
-    client.on('error', (error) => options.logger.debug({ err: error }, 'PostgreSQL connection failed while in use'));
+    client.on('error', (error) => options.logger.debug(connectionFailure(error), 'PostgreSQL connection failed while in use'));
   });
   return pool;
 }
@@ -35,4 +35,12 @@ export async function pingDatabase(pool: pg.Pool, timeoutMs = 2_000): Promise<vo
   // per query; its types omit it).
   const ping: pg.QueryConfig & { query_timeout: number } = { text: 'SELECT 1', query_timeout: timeoutMs };
   await pool.query(ping);
+}
+
+/**
+ * pg-pool hangs the whole client on its errors (`err.client`: user, host, the backend's secret key):
+ * a log line keeps only what says what went wrong.
+ */
+function connectionFailure(error: Error & { code?: string }): { error: { message: string; code?: string } } {
+  return { error: { message: error.message, ...(error.code === undefined ? {} : { code: error.code }) } };
 }
