@@ -37,7 +37,7 @@ export async function applyDeadLetter(
       const { statements, changes } = projection.apply(toProjectedEvent(recorded));
       for (const statement of statements) await client.query(statement.text, statement.values);
       await client.query('DELETE FROM dead_letters WHERE name = $1 AND position = $2', [projection.name, row.position]);
-      for (const change of changes) await notify(client, projection.name, { ...change, position: recorded.position }, logger);
+      await notify(client, projection.name, changes.map((change) => ({ ...change, position: recorded.position })), logger);
       await client.query('COMMIT');
       logger.info({ projection: projection.name, key, position: row.position }, 'dead letter replayed');
       return 'applied';

@@ -41,16 +41,42 @@ export async function parkedKeysAmong(client: pg.PoolClient, projection: Project
 }
 
 /**
- * Applies one event inside a SAVEPOINT, so its failure undoes only its own statements; it and every
- * later event of its key are then parked (`parked` is updated), keeping the key's order while other
- * keys flow. Errors of the connection itself are rethrown: the whole batch is retried, nothing parked.
+ * Applies a batch's events in order, parking what cannot be applied, and returns the changes to
+ * announce. Fast path: the whole batch under one SAVEPOINT, a few round trips per event. Only when an
+ * event fails is the batch undone and applied again event by event, each in its own SAVEPOINT, so the
+ * failure parks that event's key alone. Errors of the connection itself are rethrown: the caller
+ * rolls back and the batch is read again, nothing parked.
  */
-export async function applyOrPark(
+export async function applyBatch(client: pg.PoolClient, projection: Projection, events: Keyed[], logger: Logger): Promise<Announcement[]> {
+  const parked = await parkedKeysAmong(client, projection, events);
+  await client.query('SAVEPOINT projected_batch');
+  try {
+    const announcements: Announcement[] = [];
+    for (const keyed of events) announcements.push(...(await applyOrPark(client, projection, keyed, parked, logger, 'batch')));
+    await client.query('RELEASE SAVEPOINT projected_batch');
+    return announcements;
+  } catch (error) {
+    if (isTransientDatabaseError(error)) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT projected_batch');
+    const parkedBefore = await parkedKeysAmong(client, projection, events);
+    const announcements: Announcement[] = [];
+    for (const keyed of events) announcements.push(...(await applyOrPark(client, projection, keyed, parkedBefore, logger, 'event')));
+    return announcements;
+  }
+}
+
+/**
+ * Applies one event; with `isolation: 'event'` inside its own SAVEPOINT, so its failure undoes only its
+ * own statements, and it and every later event of its key are then parked (`parked` is updated), keeping
+ * the key's order while other keys flow. With `isolation: 'batch'` a failure is thrown to applyBatch.
+ */
+async function applyOrPark(
   client: pg.PoolClient,
   projection: Projection,
   keyed: Keyed,
   parked: Set<string>,
   logger: Logger,
+  isolation: 'batch' | 'event',
 ): Promise<Announcement[]> {
   const { recorded } = keyed;
   if (parked.has(keyed.key)) {
@@ -58,6 +84,11 @@ export async function applyOrPark(
     return [];
   }
   if ('error' in keyed) return parkFirst(client, projection, keyed.key, recorded, keyed.error, parked, logger);
+  if (isolation === 'batch') {
+    const { statements, changes } = projection.apply(keyed.projected);
+    for (const statement of statements) await client.query(statement.text, statement.values);
+    return changes.map((change) => ({ ...change, position: recorded.position }));
+  }
   await client.query('SAVEPOINT projected_event');
   try {
     const { statements, changes } = projection.apply(keyed.projected);

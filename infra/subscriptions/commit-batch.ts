@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Projection } from '../../projections/projection.ts';
 import type { Batch } from './batch-reader.ts';
-import { applyOrPark, keyOf, parkedKeysAmong, type Announcement } from './apply-or-park.ts';
+import { applyBatch, keyOf, type Announcement } from './apply-or-park.ts';
 import { lockDeadLetters } from './dead-letters.ts';
 
 export type BatchResult = { kind: 'committed'; parkedKeys: string[] } | { kind: 'fenced' };
@@ -32,10 +32,7 @@ export async function commitBatch(
     await client.query('BEGIN');
     await useSchema(client, schema);
     await lockDeadLetters(client, projection.name);
-    const keyed = events.map((event) => keyOf(projection, event));
-    const parked = await parkedKeysAmong(client, projection, keyed);
-    const announcements: Announcement[] = [];
-    for (const event of keyed) announcements.push(...(await applyOrPark(client, projection, event, parked, logger)));
+    const announcements = await applyBatch(client, projection, events.map((event) => keyOf(projection, event)), logger);
 
     if (batch.considered !== undefined) {
       const fenced = await client.query(
@@ -48,7 +45,7 @@ export async function commitBatch(
       }
       await announceCheckpoint(client, projection.name, batch.considered);
     }
-    for (const announcement of announcements) await notify(client, projection.name, announcement, logger);
+    await notify(client, projection.name, announcements, logger);
     const { rows } = await client.query<{ key: string }>(
       'SELECT DISTINCT key FROM dead_letters WHERE name = $1 ORDER BY key',
       [projection.name],
@@ -74,14 +71,19 @@ export async function useSchema(client: pg.PoolClient, schema: string | undefine
   await client.query(`SET LOCAL search_path TO ${client.escapeIdentifier(schema)}, public`);
 }
 
-/** NOTIFY payloads must stay under 8000 bytes and a failed NOTIFY aborts the transaction: check first. */
-export async function notify(client: pg.PoolClient, projection: string, change: Announcement, logger: Logger): Promise<void> {
-  const payload = JSON.stringify({ projection, topic: change.topic, key: change.key, position: change.position.toString(10) });
-  if (Buffer.byteLength(payload) >= 7_900) {
-    logger.warn({ projection, topic: change.topic }, 'change not announced: NOTIFY payload too large');
-    return;
+/**
+ * Announces changed rows, all in one statement. NOTIFY payloads must stay under 8000 bytes and a failed
+ * NOTIFY aborts the transaction: too large a payload is left out (logged) before it is sent.
+ */
+export async function notify(client: pg.PoolClient, projection: string, changes: Announcement[], logger: Logger): Promise<void> {
+  const payloads: string[] = [];
+  for (const change of changes) {
+    const payload = JSON.stringify({ projection, topic: change.topic, key: change.key, position: change.position.toString(10) });
+    if (Buffer.byteLength(payload) < 7_900) payloads.push(payload);
+    else logger.warn({ projection, topic: change.topic }, 'change not announced: NOTIFY payload too large');
   }
-  await client.query("SELECT pg_notify('projection_changes', $1)", [payload]);
+  if (payloads.length === 0) return;
+  await client.query("SELECT pg_notify('projection_changes', payload) FROM unnest($1::text[]) WITH ORDINALITY AS p(payload, n) ORDER BY n", [payloads]);
 }
 
 /**
