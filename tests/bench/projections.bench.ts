@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventStoreDBClient, FORWARDS, START } from '@eventstore/db-client';
-import { createLogger, type Logger } from '../../infra/logger.ts';
+import { createLogger } from '../../infra/logger.ts';
 import { startEmbeddedPostgres } from '../../infra/postgres/embedded-postgres.ts';
 import { createFreshDatabase } from '../postgres/fresh-database.ts';
 import { writeCommerceLog, type CommerceLog } from './commerce-log.ts';
@@ -36,7 +36,7 @@ interface Servers {
   stop(): Promise<void>;
 }
 
-async function startServers(logger: Logger): Promise<Servers> {
+async function startServers(): Promise<Servers> {
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const step of stops.reverse()) await step().catch((error: unknown) => console.error('cleanup failed:', error));
@@ -53,6 +53,8 @@ async function startServers(logger: Logger): Promise<Servers> {
         if (clusterDir) await rm(clusterDir, { recursive: true, force: true });
         await rm(dataDir, { recursive: true, force: true });
       });
+      // PostgreSQL's own lines reach the logger at error level: a fast shutdown that ends autovacuum says FATAL.
+      const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'fatal' });
       const postgres = await startEmbeddedPostgres({ dataDir, logger, persistent: true });
       stops.push(() => postgres.stop());
       databaseUrl = postgres.url;
@@ -115,7 +117,7 @@ async function fill(client: EventStoreDBClient): Promise<CommerceLog> {
 
 export async function run() {
   const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
-  const servers = await startServers(logger);
+  const servers = await startServers();
   const client = EventStoreDBClient.connectionString(servers.esdbUrl);
   try {
     report('servers', {
