@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
-import type { Projection, ProjectedEvent } from '../../projections/projection.ts';
+import type { Projection, ProjectedEvent, SqlStatement } from '../../projections/projection.ts';
 import { park } from './dead-letters.ts';
+import { inlineStatements } from './inline-statements.ts';
 import { isTransientDatabaseError } from './transient-database-error.ts';
 import { toProjectedEvent } from './parsed-event.ts';
 
@@ -42,7 +43,7 @@ export async function parkedKeysAmong(client: pg.PoolClient, projection: Project
 
 /**
  * Applies a batch's events in order, parking what cannot be applied, and returns the changes to
- * announce. Fast path: the whole batch under one SAVEPOINT, a few round trips per event. Only when an
+ * announce. Fast path: the whole batch under one SAVEPOINT, in one round trip when it can be. Only when an
  * event fails is the batch undone and applied again event by event, each in its own SAVEPOINT, so the
  * failure parks that event's key alone. Errors of the connection itself are rethrown: the caller
  * rolls back and the batch is read again, nothing parked.
@@ -51,6 +52,12 @@ export async function applyBatch(client: pg.PoolClient, projection: Projection, 
   const parked = await parkedKeysAmong(client, projection, events);
   await client.query('SAVEPOINT projected_batch');
   try {
+    const inlined = inlineBatch(projection, events, parked);
+    if (inlined) {
+      if (inlined.sql !== '') await client.query(inlined.sql);
+      await client.query('RELEASE SAVEPOINT projected_batch');
+      return inlined.announcements;
+    }
     const announcements: Announcement[] = [];
     for (const keyed of events) announcements.push(...(await applyOrPark(client, projection, keyed, parked, logger, 'batch')));
     await client.query('RELEASE SAVEPOINT projected_batch');
@@ -63,6 +70,23 @@ export async function applyBatch(client: pg.PoolClient, projection: Projection, 
     for (const keyed of events) announcements.push(...(await applyOrPark(client, projection, keyed, parkedBefore, logger, 'event')));
     return announcements;
   }
+}
+
+/**
+ * The common case in one round trip: every event parses and no key is parked, so the batch is nothing but
+ * the projection's statements, sent as one query string (see inline-statements.ts). Undefined otherwise.
+ */
+function inlineBatch(projection: Projection, events: Keyed[], parked: Set<string>): { sql: string; announcements: Announcement[] } | undefined {
+  const statements: SqlStatement[] = [];
+  const announcements: Announcement[] = [];
+  for (const keyed of events) {
+    if ('error' in keyed || parked.has(keyed.key)) return undefined;
+    const applied = projection.apply(keyed.projected);
+    statements.push(...applied.statements);
+    announcements.push(...applied.changes.map((change) => ({ ...change, position: keyed.recorded.position })));
+  }
+  const sql = inlineStatements(statements);
+  return sql === undefined ? undefined : { sql, announcements };
 }
 
 /**

@@ -59,8 +59,10 @@ describe('the projector losing its PostgreSQL connections while events keep comi
     expect(await waitFor(async () => (await slowestCheckpoint(followed.pool)) > from, 30_000), 'following').toBe(true);
     const database = new URL(followed.url).pathname.slice(1);
     const ended: Array<{ all: number; inTransaction: number }> = [];
-    while (ended.length < terminations && exitCode === undefined) {
-      await sleep(random.int(200, 1_000));
+    // Batches commit in a few milliseconds: rounds go on (closer together) until one lands inside a transaction.
+    const hitATransaction = () => ended.some((round) => round.inTransaction > 0);
+    while ((ended.length < terminations || !hitATransaction()) && ended.length < 40 && exitCode === undefined) {
+      await sleep(ended.length < terminations ? random.int(200, 1_000) : random.int(20, 200));
       ended.push(await terminateConnections(admin, database));
     }
     const writingMeanwhile = !writer.progress.done;
