@@ -27,8 +27,11 @@ export class BatchReader {
     private readonly delayMs: number,
   ) {}
 
-  /** The next batch; an empty, idle one when no message arrives within `idleMs` (default: wait). */
-  async next(idleMs = Number.POSITIVE_INFINITY): Promise<Batch> {
+  /**
+   * The next batch; an empty, idle one when no message arrives within `idleMs` (default: wait). `delayMs`
+   * overrides the reader's delay for this batch.
+   */
+  async next(idleMs = Number.POSITIVE_INFINITY, delayMs = this.delayMs): Promise<Batch> {
     const batch: Batch = { events: [], considered: undefined, caughtUp: false, ended: false, idle: false };
     let deadline: number | undefined;
     for (;;) {
@@ -37,7 +40,7 @@ export class BatchReader {
       if (result === 'timeout') return deadline === undefined ? { ...batch, idle: true } : batch;
       this.pending = undefined;
       if (result.done) return { ...batch, ended: true };
-      deadline ??= Date.now() + this.delayMs;
+      deadline ??= Date.now() + delayMs;
       const message = result.value;
       if (message.kind === 'event') {
         batch.events.push(message.event);

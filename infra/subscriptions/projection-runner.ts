@@ -17,8 +17,13 @@ export interface ProjectionRunnerOptions {
   logger: Logger;
   /** Most events per transaction. */
   batchSize?: number;
-  /** Longest a batch waits for more events after its first message. */
+  /** Longest a batch waits for more events after its first message, while catching up. */
   batchDelayMs?: number;
+  /**
+   * The same once live: short, because a reader waiting for its own write (ES-Min-Position) waits this
+   * long too; under load, events that arrive while a batch commits still make the next batch.
+   */
+  liveBatchDelayMs?: number;
   /** Events the server may scan before it reports a checkpoint: how far a quiet filter lets it lag. */
   checkpointEvery?: number;
   /** Idle time of a live subscription after which the quiet tail of the log is probed (see quiet-tail.ts). */
@@ -100,8 +105,11 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
     try {
       const reader = new BatchReader(subscription[Symbol.asyncIterator](), batchSize, batchDelayMs);
       for (;;) {
-        const idleMs = current.state === 'live' ? (options.idleProbeMs ?? 1_000) : undefined;
-        let batch = await reader.next(idleMs);
+        const live = current.state === 'live';
+        let batch = await reader.next(
+          live ? (options.idleProbeMs ?? 1_000) : undefined,
+          live ? (options.liveBatchDelayMs ?? 5) : batchDelayMs,
+        );
         if (stopping.signal.aborted) return; // the batch in flight is dropped: it is read again next time
         throwIfLost();
         if (batch.idle) batch = { ...batch, considered: await quietTail(current.position) };
