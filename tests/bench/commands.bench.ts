@@ -9,30 +9,21 @@
  */
 import { v4 as uuid } from 'uuid';
 import { rate, report } from './figures.ts';
-import { counterValue, jsonClient, latencyFigures, loadFor, startSystem, statusCounts } from './http-load.ts';
+import { counterValue, jsonClient, latencyFigures, loadFor, startBenchedSystem, statusCounts } from './http-load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = 64;
 const productCount = 20;
 
 export async function run() {
-  const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
-  const system = await startSystem({ LOG_LEVEL: logLevel });
-  const client = jsonClient(system.baseUrl, connections);
+  const { client, stop } = await startBenchedSystem(connections, seconds);
   try {
-    report('npm start (fresh DATA_DIR)', {
-      'ready ms': system.readyMs,
-      'LOG_LEVEL': logLevel,
-      'event store': process.env.ESDB_URL ? 'ESDB_URL' : 'esdb-dev (durable)',
-      'seconds/run': seconds,
-    });
     const run = uuid().slice(0, 8);
     const skus = await seedCatalog(client, run);
     await placeOrders(client, skus);
     await receiveHotStock(client, `HOT-${run}`);
   } finally {
-    client.close();
-    await system.stop();
+    await stop();
   }
 }
 

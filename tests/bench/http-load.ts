@@ -13,9 +13,32 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuntimeInfo } from '../../infra/launcher/runtime-file.ts';
 import { findFreePort } from '../../infra/postgres/free-port.ts';
-import { percentile } from './figures.ts';
+import { percentile, report } from './figures.ts';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
+
+/**
+ * What every HTTP benchmark starts with: `npm start` at BENCH_LOG_LEVEL (default warn: one info line per
+ * request would measure the logger), a client with `sockets` sockets, and the report line saying so.
+ */
+export async function startBenchedSystem(sockets: number, seconds: number) {
+  const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
+  const system = await startSystem({ LOG_LEVEL: logLevel });
+  const client = jsonClient(system.baseUrl, sockets);
+  report('npm start (fresh DATA_DIR)', {
+    'ready ms': system.readyMs,
+    'LOG_LEVEL': logLevel,
+    'event store': process.env.ESDB_URL ? 'ESDB_URL' : 'esdb-dev (durable)',
+    'seconds/run': seconds,
+  });
+  return {
+    client,
+    stop: async () => {
+      client.close();
+      await system.stop();
+    },
+  };
+}
 
 /** A running `npm start`, and how to stop it and remove everything it wrote. */
 export interface RunningSystem {

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { v4 as uuid } from 'uuid';
 import { percentile, rate, report } from './figures.ts';
 import { loadAverage } from './process-cpu.ts';
-import { jsonClient, latencyFigures, loadFor, startSystem, statusCounts, type Reply } from './http-load.ts';
+import { jsonClient, latencyFigures, loadFor, startBenchedSystem, statusCounts, type Reply } from './http-load.ts';
 import { placeOrder, placeOrders, stockShelves, waitUntilSettled, type PlacedOrder } from './shop-traffic.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -21,16 +21,8 @@ const orderCount = Number(process.env.BENCH_ORDERS ?? 2_000);
 const connections = 64;
 
 export async function run() {
-  const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
-  const system = await startSystem({ LOG_LEVEL: logLevel });
-  const client = jsonClient(system.baseUrl, connections);
+  const { client, stop } = await startBenchedSystem(connections, seconds);
   try {
-    report('npm start (fresh DATA_DIR)', {
-      'ready ms': system.readyMs,
-      'LOG_LEVEL': logLevel,
-      'event store': process.env.ESDB_URL ? 'ESDB_URL' : 'esdb-dev (durable)',
-      'seconds/run': seconds,
-    });
     const skus = await stockShelves(client, uuid().slice(0, 8));
     const placedAt = performance.now();
     const orders = await placeOrders(client, skus, orderCount, connections);
@@ -55,8 +47,7 @@ export async function run() {
     });
     await writeThenRead(client, skus, orderCount);
   } finally {
-    client.close();
-    await system.stop();
+    await stop();
   }
 }
 
