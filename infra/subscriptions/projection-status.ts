@@ -48,7 +48,11 @@ export interface DescribeProjectionsDeps {
   projections: readonly Projection[];
   /** The runners of this process, by projection name. */
   runners?: ReadonlyMap<string, { status(): ProjectionRunnerStatus }>;
-  /** Most events counted per projection (default 10,000): the count reads them all. */
+  /**
+   * Most events counted per projection (default 1,000): the count reads and decodes them all, and an
+   * operator polls this page exactly when projections are far behind. Beyond the cap, `eventsAtLeast`
+   * says so and `projection_lag_position` on /metrics gives the distance.
+   */
   lagCountCap?: number;
   /** Most parked keys listed per projection (default 100); `parkedKeyCount` counts them all. */
   parkedKeysShown?: number;
@@ -75,7 +79,7 @@ export async function describeProjections(deps: DescribeProjectionsDeps): Promis
   const lags = await lagsAfter(
     deps.eventStore,
     names.map((name) => checkpoints.get(name)?.position ?? 'start'),
-    deps.lagCountCap ?? 10_000,
+    deps.lagCountCap ?? 1_000,
   );
   return names.map((name) => {
     const checkpoint = checkpoints.get(name);
