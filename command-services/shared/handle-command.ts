@@ -6,6 +6,7 @@ import { deriveEventId, type CommandContext } from './command-context.ts';
 import type { CommandDependencies } from './command-dependencies.ts';
 import type { CommandResult } from './command-metrics.ts';
 import { oneWriterPerStream } from './one-writer-per-stream.ts';
+import type { CachedStream } from './stream-state-cache.ts';
 
 /** The stream kept moving under us: every attempt met a newer revision. */
 export class ConcurrencyConflictError extends Error {
@@ -53,7 +54,7 @@ export function handleCommand<Command extends { type: string }, Event extends Do
 }
 
 async function decideAndAppend<Command extends { type: string }, Event extends DomainEvent, State>(
-  { eventStore, metrics }: CommandDependencies,
+  { eventStore, metrics, streamStates }: CommandDependencies,
   run: CommandRun<Command, Event, State>,
 ): Promise<CommandOutcome<Event, State>> {
   const { decider, streamName, context } = run;
@@ -65,19 +66,26 @@ async function decideAndAppend<Command extends { type: string }, Event extends D
 
   try {
     while (++attempts <= maxAttempts) {
-      const stream = await eventStore.readStream(streamName, run.decode);
-      const state = stream.events.reduce((current, event) => decider.evolve(current, event.decoded), decider.initialState);
-
-      const earlier = findEarlierRun(stream.events, context, streamName);
-      if (earlier) {
-        done('no_op');
-        return { events: earlier.map((e) => e.decoded), state, position: earlier.at(-1)?.position };
+      // A command with an idempotency key always reads: only the stream itself can tell whether an
+      // earlier run of it already appended (its events carry ids derived from the key).
+      let stream = attempts === 1 && !context.idSeed ? (streamStates?.get(streamName) as Cached<State> | undefined) : undefined;
+      if (!stream) {
+        const read = await eventStore.readStream(streamName, run.decode);
+        const state = read.events.reduce((current, event) => decider.evolve(current, event.decoded), decider.initialState);
+        const earlier = findEarlierRun(read.events, context, streamName);
+        if (earlier) {
+          done('no_op');
+          return { events: earlier.map((e) => e.decoded), state, position: earlier.at(-1)?.position };
+        }
+        stream = { state, revision: read.revision, position: read.events.at(-1)?.position };
+        streamStates?.set(streamName, stream);
       }
+      const { state } = stream;
 
       const events = decider.decide(run.command, state);
       if (events.length === 0) {
         done('no_op');
-        return { events, state, position: stream.events.at(-1)?.position };
+        return { events, state, position: stream.position };
       }
 
       try {
@@ -92,8 +100,12 @@ async function decideAndAppend<Command extends { type: string }, Event extends D
           stream.revision,
         );
         done('appended');
-        return { events, state: events.reduce(decider.evolve, state), position: appended.position };
+        const after = { state: events.reduce(decider.evolve, state), revision: appended.nextRevision, position: appended.position };
+        streamStates?.set(streamName, after);
+        return { events, state: after.state, position: appended.position };
       } catch (error) {
+        // Whatever happened to the stream (moved on, or an append whose outcome is unknown), read it again.
+        streamStates?.forget(streamName);
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (attempts < maxAttempts) await backOff(attempts);
       }
@@ -105,6 +117,8 @@ async function decideAndAppend<Command extends { type: string }, Event extends D
     throw error;
   }
 }
+
+type Cached<State> = CachedStream & { state: State };
 
 /**
  * A command whose first run appended and then lost its reply (a crash, a timeout) finds its

@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { registerCommandServices } from '../../command-services/register-command-services.ts';
 import { createCommandMetrics } from '../../command-services/shared/command-metrics.ts';
 import { createIdempotencyStore } from '../../command-services/shared/idempotency/index.ts';
+import { StreamStateCache } from '../../command-services/shared/stream-state-cache.ts';
 import type { ServiceName } from '../config.ts';
 import type { EventStore } from '../event-store/index.ts';
 import { buildApp, type App } from '../http/build-app.ts';
@@ -79,7 +80,12 @@ export async function composeApp(options: {
       },
       registerServices: async (instance) => {
         await instance.register(metricsPlugin, { registry });
-        await registerCommandServices(instance, options.services, { eventStore, metrics, idempotencyStore });
+        await registerCommandServices(instance, options.services, {
+          eventStore,
+          metrics,
+          idempotencyStore,
+          streamStates: new StreamStateCache(),
+        });
         if (checkpoints) {
           await registerQueryApi(instance, {
             pool,
