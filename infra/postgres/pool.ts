@@ -19,7 +19,12 @@ export function createPgPool(options: PgPoolOptions): pg.Pool {
   });
   // An idle client whose server goes away emits 'error' on the pool; unhandled, it would crash the process.
   // The next query gets a fresh connection, so logging is all there is to do.
-  pool.on('error', (error) => options.logger.warn(connectionFailure(error), 'idle PostgreSQL connection failed'));
+  pool.on('error', (error) => {
+    // pool.end() resolves while its connections are still closing: one that PostgreSQL, stopping next,
+    // terminates first is part of an orderly shutdown, not a failure.
+    if (pool.ending) return;
+    options.logger.warn(connectionFailure(error), 'idle PostgreSQL connection failed');
+  });
   // A checked-out client has no listener of the pool's: a connection lost while a caller holds it (a
   // terminated backend mid-transaction) would emit 'error' to nobody and crash the process. The caller
   // learns of the loss anyway (its query rejects, or the next one does), so this only keeps a trace.
