@@ -49,8 +49,8 @@ export class CheckpointWatcher {
       if (!this.listening) await this.load(this.pool, projection).catch(() => undefined);
       if (!this.reached(projection, position)) await woken;
       // Last look at the table before giving up: the answer then names the committed checkpoint, even
-      // if an announcement was lost.
-      if (!this.reached(projection, position)) await this.load(this.pool, projection).catch(() => undefined);
+      // if an announcement was lost. If the database does not answer, that is the answer (503).
+      if (!this.reached(projection, position)) await this.load(this.pool, projection);
     } finally {
       clearTimeout(timer);
       this.waiters.delete(waiter);

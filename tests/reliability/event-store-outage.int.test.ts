@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createEventStore } from '../../infra/event-store/index.ts';
 import { allProjections } from '../../projections/index.ts';
 import { commerceWorkload } from './support/commerce-workload.ts';
-import { startEventStoreProxy } from './support/event-store-proxy.ts';
+import { hostAndPort, startTcpProxy } from '../support/tcp-proxy.ts';
 import { slowestCheckpoint, startAllRunners, waitForCheckpoints } from './support/read-model-database.ts';
 import { expectIntactReadModels, useTestbed, waitFor } from './support/testbed.ts';
 import { lastPosition, pacer, writeWorkload } from './support/workload-writer.ts';
@@ -21,9 +21,9 @@ const outageMs = 5_000;
 describe('the event store unreachable for 5 s while events keep coming', () => {
   it('is noticed (disconnected), retried, and resumed with no event lost or applied twice', { timeout: 120_000 }, async () => {
     const workload = commerceWorkload(random, { runId: randomBytes(4).toString('hex'), events: 3_000, skus: 40 });
-    const proxy = await startEventStoreProxy(esdbUrl());
+    const proxy = await startTcpProxy(hostAndPort(esdbUrl()));
     defer(() => proxy.close());
-    const proxiedStore = createEventStore({ url: proxy.url, logger });
+    const proxiedStore = createEventStore({ url: `esdb://127.0.0.1:${proxy.port}?tls=false`, logger });
     defer(() => proxiedStore.close());
     const { from, tested: followed, replay } = await databases('outage');
     const followers = startAllRunners(followed.pool, proxiedStore, logger);

@@ -1,8 +1,8 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventStore, type EventStore } from '../../infra/event-store/index.ts';
 import { startProjectionRunner } from '../../infra/subscriptions/index.ts';
 import { testEnvironment } from '../support/environment.ts';
+import { hostAndPort, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import {
   countOf,
   eventually,
@@ -16,39 +16,15 @@ import {
 
 useRunnerTestbed('runner_reconnect');
 
-/** A TCP proxy to esdb-dev whose connections the test can cut, as a network failure would. */
-function cuttableProxy(target: URL) {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  const cut = () => {
-    for (const socket of sockets) socket.destroy();
-  };
-  return { server, cut };
-}
-
-let proxy: ReturnType<typeof cuttableProxy>;
-let proxyServer: Server;
+let proxy: TcpProxy;
 let proxiedStore: EventStore;
 beforeAll(async () => {
-  proxy = cuttableProxy(new URL(testEnvironment().esdbUrl.replace(/^esdb:/, 'http:')));
-  proxyServer = proxy.server;
-  await new Promise<void>((resolve) => proxyServer.listen(0, '127.0.0.1', resolve));
-  const { port } = proxyServer.address() as { port: number };
-  proxiedStore = createEventStore({ url: `esdb://127.0.0.1:${port}?tls=false`, logger });
+  proxy = await startTcpProxy(hostAndPort(testEnvironment().esdbUrl));
+  proxiedStore = createEventStore({ url: `esdb://127.0.0.1:${proxy.port}?tls=false`, logger });
 });
 afterAll(async () => {
-  const closed = new Promise((resolve) => proxyServer?.close(resolve));
-  proxy?.cut();
   await proxiedStore?.close();
-  await closed;
+  await proxy?.close();
 });
 
 describe('a lost event store connection', () => {
