@@ -6,7 +6,7 @@ import { MAX_PAGE_SIZE } from '../../projections/index.ts';
 /** A position a reader waits for: a uint64 decimal string (above 2^64−1 is as malformed as "abc"). */
 export const minPosition = z
   .string()
-  .regex(/^(0|[1-9][0-9]{0,19})$/, 'must be a uint64 decimal string')
+  .regex(/^(0|[1-9][0-9]{0,19})$/, { message: 'must be a uint64 decimal string', abort: true })
   .refine((text) => parsePosition(text) !== undefined, 'must be at most 18446744073709551615')
   .describe('Wait until this read model has considered `$all` up to this position (read-your-writes)');
 
