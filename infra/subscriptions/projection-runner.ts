@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { Projection } from '../../projections/projection.ts';
 import { backoffDelay, sleepUnlessAborted } from './backoff.ts';
 import { BatchReader } from './batch-reader.ts';
+import { CatchUpProgress } from './catch-up-progress.ts';
 import { commitBatch } from './commit-batch.ts';
 import { listParkedKeys } from './dead-letters.ts';
 import type { ProjectionMetrics } from './projection-metrics.ts';
@@ -32,6 +33,8 @@ export interface ProjectionRunnerOptions {
   schema?: string;
   /** Cap of the reconnect backoff. */
   maxBackoffMs?: number;
+  /** While catching up, a progress log line this often (default 10 s). */
+  progressEveryMs?: number;
   /** Where to report batches, reconnects and (read at scrape) state, checkpoint and parked keys. */
   metrics?: ProjectionMetrics;
 }
@@ -104,6 +107,7 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
     };
     try {
       const reader = new BatchReader(subscription[Symbol.asyncIterator](), batchSize, batchDelayMs);
+      const progress = new CatchUpProgress(logger, options.progressEveryMs);
       for (;;) {
         const live = current.state === 'live';
         let batch = await reader.next(
@@ -122,9 +126,13 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
           attempt = 0;
           current.parkedKeys = result.parkedKeys;
           if (batch.considered !== undefined) current.position = batch.considered;
+          if (current.state !== 'live') progress.committed(batch.events.length, current.position);
         }
         if (batch.events.length > 0 || batch.considered !== undefined || batch.caughtUp) delete current.disconnectedSince;
-        if (batch.caughtUp) current.state = 'live';
+        if (batch.caughtUp && current.state !== 'live') {
+          current.state = 'live';
+          progress.caughtUp(current.position);
+        }
         else if (current.state !== 'live' && current.disconnectedSince === undefined) current.state = 'catching-up';
         if (batch.ended) {
           if (stopping.signal.aborted) return;

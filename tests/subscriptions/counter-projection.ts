@@ -8,7 +8,7 @@ import { createLogger } from '../../infra/logger.ts';
 import { coreMigrations } from '../../infra/postgres/migrations/index.ts';
 import { migrate } from '../../infra/postgres/migrations.ts';
 import { createPgPool } from '../../infra/postgres/pool.ts';
-import { startProjectionRunner, type ProjectionRunner } from '../../infra/subscriptions/index.ts';
+import { startProjectionRunner, type ProjectionRunner, type ProjectionRunnerOptions } from '../../infra/subscriptions/index.ts';
 import type { Projection } from '../../projections/projection.ts';
 import { createFreshDatabase, type FreshDatabase } from '../postgres/fresh-database.ts';
 import { testEnvironment } from '../support/environment.ts';
@@ -72,7 +72,7 @@ export async function freshProjection(): Promise<Projection> {
   await pool.query('INSERT INTO checkpoints (name, position, epoch) VALUES ($1, $2, 0)', [projection.name, head.toString()]);
   return projection;
 }
-export const start = (projection: Projection, options: { schema?: string } = {}) => {
+export const start = (projection: Projection, options: Partial<Omit<ProjectionRunnerOptions, 'projection'>> = {}) => {
   const runner = startProjectionRunner({
     projection,
     eventStore: store,
