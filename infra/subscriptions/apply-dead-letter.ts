@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { Projection } from '../../projections/projection.ts';
 import { notify, useSchema } from './commit-batch.ts';
 import { lockDeadLetters } from './dead-letters.ts';
+import { inTransaction } from '../postgres/transaction.ts';
 import { fromStoredRecordedEvent, toProjectedEvent, type StoredRecordedEvent } from './parsed-event.ts';
 
 /**
@@ -16,10 +17,7 @@ export async function applyDeadLetter(
   logger: Logger,
   schema?: string,
 ): Promise<'applied' | 'failed' | 'empty'> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await useSchema(client, schema);
     await lockDeadLetters(client, projection.name);
     const { rows } = await client.query<{ position: string; event: StoredRecordedEvent }>(
@@ -27,10 +25,7 @@ export async function applyDeadLetter(
       [projection.name, key],
     );
     const row = rows[0];
-    if (!row) {
-      await client.query('COMMIT');
-      return 'empty';
-    }
+    if (!row) return 'empty';
     const recorded = fromStoredRecordedEvent(row.event);
     await client.query('SAVEPOINT dead_letter');
     try {
@@ -38,22 +33,14 @@ export async function applyDeadLetter(
       for (const statement of statements) await client.query(statement.text, statement.values);
       await client.query('DELETE FROM dead_letters WHERE name = $1 AND position = $2', [projection.name, row.position]);
       await notify(client, projection.name, changes.map((change) => ({ ...change, position: recorded.position })), logger);
-      await client.query('COMMIT');
       logger.info({ projection: projection.name, key, position: row.position }, 'dead letter replayed');
       return 'applied';
     } catch (error) {
       await client.query('ROLLBACK TO SAVEPOINT dead_letter');
       const message = (error instanceof Error ? error.message : String(error)).replaceAll('\u0000', '');
       await client.query('UPDATE dead_letters SET error = $3 WHERE name = $1 AND position = $2', [projection.name, row.position, message]);
-      await client.query('COMMIT');
       logger.warn({ projection: projection.name, key, position: row.position, err: error }, 'dead letter failed again');
       return 'failed';
     }
-  } catch (error) {
-    broken = error as Error;
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }

@@ -5,6 +5,7 @@ import type { Projection } from '../../projections/projection.ts';
 import type { Batch } from './batch-reader.ts';
 import { applyBatch, keyOf, type Announcement } from './apply-or-park.ts';
 import { lockDeadLetters } from './dead-letters.ts';
+import { inTransaction } from '../postgres/transaction.ts';
 
 export type BatchResult = { kind: 'committed'; parkedKeys: string[] } | { kind: 'fenced' };
 
@@ -26,40 +27,27 @@ export async function commitBatch(
   const handled = new Set<string>(projection.handles);
   // The server filter matches by prefix: an event type that merely starts like a handled one is skipped.
   const events: RecordedEvent[] = batch.events.filter((event) => handled.has(event.type));
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client): Promise<BatchResult> => {
     await useSchema(client, schema);
-    await lockDeadLetters(client, projection.name);
-    const announcements = await applyBatch(client, projection, events.map((event) => keyOf(projection, event)), logger);
-
+    // The fence first: a worker whose epoch was bumped (it lost its lock) writes nothing at all, and the
+    // checkpoint row stays locked until COMMIT, so a bump waits for a batch already under way.
     if (batch.considered !== undefined) {
       const fenced = await client.query(
         'UPDATE checkpoints SET position = $1, updated_at = now() WHERE name = $2 AND epoch = $3',
         [batch.considered.toString(10), projection.name, epoch.toString(10)],
       );
-      if (fenced.rowCount === 0) {
-        await client.query('ROLLBACK');
-        return { kind: 'fenced' };
-      }
+      if (fenced.rowCount === 0) return { kind: 'fenced' };
       await announceCheckpoint(client, projection.name, batch.considered);
     }
+    await lockDeadLetters(client, projection.name);
+    const announcements = await applyBatch(client, projection, events.map((event) => keyOf(projection, event)), logger);
     await notify(client, projection.name, announcements, logger);
     const { rows } = await client.query<{ key: string }>(
       'SELECT DISTINCT key FROM dead_letters WHERE name = $1 ORDER BY key',
       [projection.name],
     );
-    await client.query('COMMIT');
     return { kind: 'committed', parkedKeys: rows.map((row) => row.key) };
-  } catch (error) {
-    broken = error as Error;
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    // A connection that failed mid-transaction is not handed back to the pool.
-    client.release(broken);
-  }
+  });
 }
 
 /**
