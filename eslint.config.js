@@ -21,8 +21,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!zod$|\\.{1,2}/).*',
-              message: 'domain/ imports only zod and other domain/ modules (no I/O).',
+              regex: '^(?!zod$|immutable$|\\.{1,2}/).*',
+              message: 'domain/ imports only zod, immutable (persistent collections) and other domain/ modules (no I/O).',
             },
             {
               group: ['**/infra/**', '**/command-services/**', '**/projections/**', '**/query-api/**'],

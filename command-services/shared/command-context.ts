@@ -17,6 +17,14 @@ export interface CommandContext {
    * event store recognises, and a re-run command can find what its first run wrote.
    */
   idSeed?: string;
+  /**
+   * The command may already have run and lost its reply (an HTTP retry with the same
+   * Idempotency-Key): read the stream afresh and answer with the events an earlier run left
+   * there (found by their ids derived from `idSeed`) instead of deciding again. Reactions do not
+   * set it: their handlers are idempotent at the aggregate level, and a hot stream must not be
+   * read whole per request.
+   */
+  lookForEarlierRun?: boolean;
 }
 
 // Our own namespace for uuid v5, so derived ids never collide with another system's.

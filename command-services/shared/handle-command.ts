@@ -68,7 +68,7 @@ async function decideAndAppend<Command extends { type: string }, Event extends D
     while (++attempts <= maxAttempts) {
       // A command with an idempotency key always reads: only the stream itself can tell whether an
       // earlier run of it already appended (its events carry ids derived from the key).
-      let stream = attempts === 1 && !context.idSeed ? (streamStates?.get(streamName) as Cached<State> | undefined) : undefined;
+      let stream = attempts === 1 && !context.lookForEarlierRun ? (streamStates?.get(streamName) as Cached<State> | undefined) : undefined;
       if (!stream) {
         const read = await eventStore.readStream(streamName, run.decode);
         const state = read.events.reduce((current, event) => decider.evolve(current, event.decoded), decider.initialState);
@@ -130,7 +130,7 @@ function findEarlierRun<Event>(
   context: CommandContext,
   streamName: string,
 ): Array<RecordedEvent & { decoded: Event }> | undefined {
-  if (!context.idSeed) return undefined;
+  if (!context.idSeed || !context.lookForEarlierRun) return undefined;
   const firstId = deriveEventId(context.idSeed, streamName, 0);
   const start = events.findIndex((event) => event.id === firstId);
   if (start < 0) return undefined;

@@ -11,6 +11,6 @@ export function commandContextOf(request: FastifyRequest): CommandContext {
   return {
     correlationId: request.correlationId,
     causationId: request.id,
-    ...(idempotency ? { idempotencyKey: idempotency.key, idSeed: idempotency.idSeed } : {}),
+    ...(idempotency ? { idempotencyKey: idempotency.key, idSeed: idempotency.idSeed, lookForEarlierRun: true } : {}),
   };
 }

@@ -64,7 +64,7 @@ describe('an item with 10 units on hand, asked concurrently by 50 orders for one
 describe('a command seeded with an idempotency key whose first run lost its reply', () => {
   it('finds the events of its first run and answers with their position instead of deciding again', async () => {
     const sku = `SEED-${uuid()}`;
-    const seeded = { ...context(), idSeed: `POST /inventory/${sku}/receipts ${uuid()}` };
+    const seeded = { ...context(), idSeed: `POST /inventory/${sku}/receipts ${uuid()}`, lookForEarlierRun: true };
     const receive = { type: 'ReceiveStock' as const, data: { sku, quantity: 3 } };
     const first = await handleInventoryCommand(deps, receive, seeded);
     const retried = await handleInventoryCommand(deps, receive, seeded);
