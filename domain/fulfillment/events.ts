@@ -8,6 +8,24 @@ import { cancellationReason, rejectionReason } from '../shared/reasons.ts';
 // requests to the other services, and its own progress. Stored events are read back for
 // ever: never rename or narrow a field; unknown keys are dropped, not refused.
 
+/**
+ * The saga took the order on: what it will ask the customer to pay, kept in its own stream so
+ * that it never has to read another service's stream to request the payment later.
+ */
+export const fulfillmentStartedEvent = z.object({
+  type: z.literal('FulfillmentStarted'),
+  data: z.object({ orderId, amount, currency, token: paymentToken }),
+});
+
+/**
+ * The saga noted the inventory's reservation of one line. Its state is folded from its own
+ * stream only, so the answers it is still waiting on are recorded here as they arrive.
+ */
+export const fulfillmentLineReservedEvent = z.object({
+  type: z.literal('FulfillmentLineReserved'),
+  data: z.object({ orderId, sku, quantity }),
+});
+
 /** One request per order line; the inventory answers each once. */
 export const stockReservationRequestedEvent = z.object({
   type: z.literal('StockReservationRequested'),
@@ -69,6 +87,8 @@ export const fulfillmentCompletedEvent = z.object({
 });
 
 export const fulfillmentEvent = z.discriminatedUnion('type', [
+  fulfillmentStartedEvent,
+  fulfillmentLineReservedEvent,
   stockReservationRequestedEvent,
   stockReleaseRequestedEvent,
   stockCommitRequestedEvent,
@@ -82,6 +102,8 @@ export const fulfillmentEvent = z.discriminatedUnion('type', [
   fulfillmentCompletedEvent,
 ]);
 
+export type FulfillmentStarted = z.infer<typeof fulfillmentStartedEvent>;
+export type FulfillmentLineReserved = z.infer<typeof fulfillmentLineReservedEvent>;
 export type StockReservationRequested = z.infer<typeof stockReservationRequestedEvent>;
 export type StockReleaseRequested = z.infer<typeof stockReleaseRequestedEvent>;
 export type StockCommitRequested = z.infer<typeof stockCommitRequestedEvent>;

@@ -3,6 +3,8 @@ import type { FulfillmentEvent } from '../../domain/fulfillment/events.ts';
 
 /** Every event the fulfillment saga writes to `fulfillment-{orderId}`. */
 export const fulfillmentEventTypes = [
+  'FulfillmentStarted',
+  'FulfillmentLineReserved',
   'StockReservationRequested',
   'StockReleaseRequested',
   'StockCommitRequested',
@@ -34,6 +36,8 @@ export const isFulfillmentEvent = (event: StoredEvent): event is FulfillmentEven
  */
 export function stateAfter(event: FulfillmentEvent): SagaState {
   switch (event.type) {
+    case 'FulfillmentStarted':
+    case 'FulfillmentLineReserved':
     case 'StockReservationRequested':
     case 'FulfillmentDeadlineSet':
       return 'reserving_stock';
@@ -59,10 +63,14 @@ export function stateAfter(event: FulfillmentEvent): SagaState {
  */
 export function stepDetails(event: FulfillmentEvent): Record<string, string | number> {
   switch (event.type) {
+    case 'FulfillmentLineReserved':
     case 'StockReservationRequested':
     case 'StockReleaseRequested':
     case 'StockCommitRequested':
       return { sku: event.data.sku, quantity: event.data.quantity };
+    case 'FulfillmentStarted':
+      // Never the payment token: it must not reach a read model.
+      return { amount: event.data.amount, currency: event.data.currency };
     case 'PaymentRequested':
     case 'RefundRequested':
       return { amount: event.data.amount, currency: event.data.currency };
