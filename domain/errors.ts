@@ -1,4 +1,5 @@
 import { DomainError } from './shared/domain-error.ts';
+import { fulfillmentErrorCodes } from './fulfillment/errors.ts';
 import { inventoryErrorCodes } from './inventory/errors.ts';
 import { orderErrorCodes } from './order/errors.ts';
 import { paymentErrorCodes } from './payment/errors.ts';
@@ -15,6 +16,7 @@ export const domainErrorCodes = [
   ...inventoryErrorCodes,
   ...orderErrorCodes,
   ...paymentErrorCodes,
+  ...fulfillmentErrorCodes,
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 

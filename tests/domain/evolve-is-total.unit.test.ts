@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fulfillmentDecider } from '../../domain/fulfillment/index.ts';
 import { inventoryDecider } from '../../domain/inventory/index.ts';
 import { orderDecider, type OrderEvent } from '../../domain/order/index.ts';
 import { paymentDecider } from '../../domain/payment/index.ts';
@@ -14,6 +15,7 @@ const deciders: Array<[string, Decider<never, unknown, unknown>]> = [
   ['inventory', inventoryDecider as Decider<never, unknown, unknown>],
   ['order', orderDecider as Decider<never, unknown, unknown>],
   ['payment', paymentDecider as Decider<never, unknown, unknown>],
+  ['fulfillment', fulfillmentDecider as Decider<never, unknown, unknown>],
 ];
 
 describe.each(deciders)('the %s fold', (_name, decider) => {
