@@ -13,6 +13,8 @@ export class CatchUpProgress {
   constructor(
     private readonly logger: Logger,
     private readonly everyMs = 10_000,
+    /** Names the runner in the lines: 'projection catching up', 'reaction caught up'. */
+    private readonly kind: 'projection' | 'reaction' = 'projection',
   ) {}
 
   committed(events: number, position: bigint | undefined): void {
@@ -21,13 +23,13 @@ export class CatchUpProgress {
     const now = performance.now();
     if (now - this.lastLine < this.everyMs) return;
     const eventsPerSecond = Math.round(this.handledSinceLine / ((now - this.lastLine) / 1000));
-    this.logger.info({ handled: this.handled, eventsPerSecond, position: position?.toString(10) }, 'projection catching up');
+    this.logger.info({ handled: this.handled, eventsPerSecond, position: position?.toString(10) }, `${this.kind} catching up`);
     this.lastLine = now;
     this.handledSinceLine = 0;
   }
 
   caughtUp(position: bigint | undefined): void {
     const seconds = Math.round((performance.now() - this.started) / 100) / 10;
-    this.logger.info({ handled: this.handled, seconds, position: position?.toString(10) }, 'projection caught up');
+    this.logger.info({ handled: this.handled, seconds, position: position?.toString(10) }, `${this.kind} caught up`);
   }
 }

@@ -1,5 +1,6 @@
 export { startProjectionRunner } from './projection-runner.ts';
 export type { ProjectionRunner, ProjectionRunnerOptions, ProjectionRunnerStatus } from './projection-runner.ts';
+export type { SubscriptionKind, SubscriptionRunner, SubscriptionRunnerStatus } from './subscription-runner.ts';
 export { retryParked } from './retry-parked.ts';
 export type { RetryOutcome } from './retry-parked.ts';
 export { listParkedKeys } from './dead-letters.ts';

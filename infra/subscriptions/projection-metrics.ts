@@ -1,10 +1,10 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { RecordedEvent } from '../event-store/index.ts';
-import type { ProjectionRunnerStatus } from './projection-runner.ts';
+import type { SubscriptionRunnerStatus } from './runner-state.ts';
 
-type State = ProjectionRunnerStatus['state'];
+type State = SubscriptionRunnerStatus['state'];
 /** What a scrape reads of a runner; `current` of the runner, never copied. */
-export type TrackedStatus = Readonly<Pick<ProjectionRunnerStatus, 'state' | 'position' | 'parkedKeys'>>;
+export type TrackedStatus = Readonly<Pick<SubscriptionRunnerStatus, 'state' | 'position' | 'parkedKeys'>>;
 
 /** What projection runners report; one per registry, shared by every runner of the process. */
 export interface ProjectionMetrics {

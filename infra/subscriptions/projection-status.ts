@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { EventStoreUnavailableError, formatPosition, type EventStore } from '../event-store/index.ts';
 import { toDatabaseError } from '../postgres/database-unavailable.ts';
 import type { Projection } from '../../projections/projection.ts';
-import type { ProjectionRunnerStatus } from './projection-runner.ts';
+import type { SubscriptionRunnerStatus } from './runner-state.ts';
 
 /** How far a projection trails `$all`. */
 export interface ProjectionLag {
@@ -26,7 +26,7 @@ export interface ParkedKeyView {
 export interface ProjectionStatusView {
   name: string;
   /** From the runner in this process when there is one; 'elsewhere' when this process runs none (another may). */
-  state: ProjectionRunnerStatus['state'] | 'elsewhere';
+  state: SubscriptionRunnerStatus['state'] | 'elsewhere';
   /** Last `$all` position considered (decimal); null: nothing considered yet. */
   checkpoint: string | null;
   /** When the checkpoint row last moved (ISO); null: the projection never ran. */
@@ -47,7 +47,7 @@ export interface DescribeProjectionsDeps {
   eventStore: EventStore;
   projections: readonly Projection[];
   /** The runners of this process, by projection name. */
-  runners?: ReadonlyMap<string, { status(): ProjectionRunnerStatus }>;
+  runners?: ReadonlyMap<string, { status(): SubscriptionRunnerStatus }>;
   /**
    * Most events counted per projection (default 1,000): the count reads and decodes them all, and an
    * operator polls this page exactly when projections are far behind. Beyond the cap, `eventsAtLeast`

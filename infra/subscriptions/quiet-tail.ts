@@ -1,24 +1,23 @@
 import type { EventStore } from '../event-store/index.ts';
-import type { Projection } from '../../projections/projection.ts';
 
 /**
  * The server reports a filter checkpoint only every `checkpointEvery` scanned events, so on a quiet system
  * the last few events the filter drops would stay ahead of the checkpoint for ever, and a reader waiting
  * for a position among them would wait in vain. When the live subscription is idle, a short probe
  * subscription from the committed checkpoint, reporting a checkpoint after every event, finds how far
- * the log holds nothing this projection handles. Only checkpoints seen before the first delivered event
+ * the log holds nothing the group handles. Only checkpoints seen before the first delivered event
  * are trusted (they cover dropped events only), so committing the result can never skip an event.
  */
 export async function probeQuietTail(
   eventStore: EventStore,
-  projection: Projection,
+  handles: readonly string[],
   from: bigint | 'start',
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<bigint | undefined> {
   const probe = eventStore.subscribeToAll({
     from,
-    filter: { on: 'eventType', prefixes: [...projection.handles] },
+    filter: { on: 'eventType', prefixes: [...handles] },
     checkpointEvery: 1,
   });
   const close = () => void probe.close().catch(() => undefined);

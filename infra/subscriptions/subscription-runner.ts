@@ -1,0 +1,128 @@
+import type pg from 'pg';
+import type { AllSubscription, EventStore } from '../event-store/index.ts';
+import type { Logger } from '../logger.ts';
+import { sleepUnlessAborted } from './backoff.ts';
+import { listParkedKeys } from './dead-letters.ts';
+import { LostRoleError } from './lost-role-error.ts';
+import type { ProjectionMetrics } from './projection-metrics.ts';
+import { acquireProjectionLease, type ProjectionLease } from './projection-lock.ts';
+import { probeQuietTail } from './quiet-tail.ts';
+import { RunnerState, type SubscriptionKind, type SubscriptionRunnerStatus } from './runner-state.ts';
+
+export type { SubscriptionKind, SubscriptionRunnerStatus } from './runner-state.ts';
+
+export interface SubscriptionRunner {
+  /** Ends the subscription and the session's work in flight, releases the lock; resolves once all is closed. */
+  stop(): Promise<void>;
+  status(): SubscriptionRunnerStatus;
+}
+
+/** One session, handed to the consumer of a kind: it returns on stop and throws on any failure. */
+export interface Session {
+  lease: ProjectionLease;
+  /** `$all` from the lease's checkpoint (exclusive), filtered on the group's event types. */
+  subscription: AllSubscription;
+  /** Aborts on stop(); the subscription is then closed. */
+  stopping: AbortSignal;
+  /** Throws when the lock's connection failed (the subscription is then closed too). */
+  throwIfLost(): void;
+  state: RunnerState;
+  logger: Logger;
+  /** A position past the dropped events at the head, when there are some and nothing handled lies between. */
+  quietTail(position: bigint | undefined): Promise<bigint | undefined>;
+}
+
+export interface SubscriptionRunnerOptions {
+  kind: SubscriptionKind;
+  /** The subscription group: checkpoint row, lock, dead letters, metrics label. */
+  name: string;
+  handles: readonly string[];
+  eventStore: EventStore;
+  pool: pg.Pool;
+  /** Already a child naming the group. */
+  logger: Logger;
+  metrics?: ProjectionMetrics;
+  maxBackoffMs?: number;
+  checkpointEvery?: number;
+  progressEveryMs?: number;
+  consume(session: Session): Promise<void>;
+}
+
+/**
+ * Runs one subscription group for as long as the process lives, whatever consumes it. Each session: take
+ * the lock, bump the epoch, subscribe from the stored checkpoint (exclusive), let the consumer work. Any
+ * failure of either store ends the session and a new one starts after a capped, jittered backoff, from the
+ * committed checkpoint. Losing the role (a fenced commit) stops the runner: another worker is in charge.
+ */
+export function startSubscriptionRunner(options: SubscriptionRunnerOptions): SubscriptionRunner {
+  const { kind, name, eventStore, pool, logger, metrics } = options;
+  const state = new RunnerState(logger, kind, options.progressEveryMs, options.maxBackoffMs ?? 30_000);
+  const stopping = new AbortController();
+  metrics?.track(name, () => state.current);
+
+  const quietTail = async (position: bigint | undefined): Promise<bigint | undefined> => {
+    const head = await eventStore.headPosition();
+    if (position !== undefined && head <= position) return undefined;
+    const safe = await probeQuietTail(eventStore, options.handles, position ?? 'start', 5_000, stopping.signal);
+    return safe !== undefined && (position === undefined || safe > position) ? safe : undefined;
+  };
+
+  const runSession = async (lease: ProjectionLease) => {
+    state.sessionStarted(lease.from, (await listParkedKeys(pool, name)).map((parked) => parked.key));
+    const subscription = eventStore.subscribeToAll({
+      from: lease.from,
+      filter: { on: 'eventType', prefixes: [...options.handles] },
+      checkpointEvery: options.checkpointEvery ?? 32,
+    });
+    const closeOnStop = () => void subscription.close().catch(() => undefined);
+    stopping.signal.addEventListener('abort', closeOnStop, { once: true });
+    // The lock's connection failing means the lock is gone: end the subscription, commit nothing more.
+    lease.lost.addEventListener('abort', closeOnStop, { once: true });
+    const throwIfLost = () => {
+      if (lease.lost.aborted) throw new Error(`lost the connection holding the ${kind} lock`, { cause: lease.lost.reason });
+    };
+    try {
+      await options.consume({ lease, subscription, stopping: stopping.signal, throwIfLost, state, logger, quietTail });
+    } finally {
+      stopping.signal.removeEventListener('abort', closeOnStop);
+      lease.lost.removeEventListener('abort', closeOnStop);
+      await subscription.close().catch(() => undefined);
+    }
+  };
+
+  const run = async () => {
+    while (!stopping.signal.aborted) {
+      let lease: ProjectionLease | undefined;
+      try {
+        lease = await acquireProjectionLease(pool, name, stopping.signal);
+        logger.info({ epoch: lease.epoch.toString(10), position: lease.from.toString() }, `${kind} lease taken`);
+        await runSession(lease);
+      } catch (error) {
+        if (stopping.signal.aborted) break;
+        if (error instanceof LostRoleError) {
+          logger.error({ err: error }, `${kind} runner lost its role; stopping`);
+          state.current.stoppedBecause = error.message;
+          break;
+        }
+        const delay = state.disconnected();
+        metrics?.reconnecting(name);
+        logger.warn({ err: error, retryInMs: Math.round(delay) }, `${kind} runner disconnected; retrying`);
+        await lease?.release();
+        lease = undefined;
+        await sleepUnlessAborted(delay, stopping.signal);
+      } finally {
+        await lease?.release();
+      }
+    }
+    state.current.state = 'stopped';
+  };
+
+  const done = run();
+  return {
+    stop: async () => {
+      stopping.abort();
+      await done;
+    },
+    status: () => state.snapshot(),
+  };
+}
