@@ -1,21 +1,31 @@
 import type { Projection, SqlStatement } from '../projection.ts';
 import { eventTime, positionParam } from '../shared/page.ts';
-import { fulfillmentEventTypes, isFulfillmentEvent, stateAfter, stepDetails } from './saga-steps.ts';
+import { fulfillmentEventTypes, isFulfillmentEvent, stateAfter, stepDetails, type SagaState } from './saga-steps.ts';
 import { fulfillmentMigrations } from './schema.ts';
 
 /**
- * Overwrites the state only from a newer event, so a replay or a late event leaves it be. The
- * deadline is set once per saga: a newer FulfillmentDeadlineSet replaces it, an older one only
- * fills a gap. Every branch recomputes the same values on a replay: idempotent without a WHERE.
+ * Overwrites the state only from a newer event that sets one (a saga first seen through a step
+ * that sets none is reserving stock), so a replay or a late event leaves it be. The deadline is
+ * set once per saga: a newer FulfillmentDeadlineSet replaces it, an older one only fills a gap.
+ * `updated_at` is the time of the newest step. Every branch recomputes the same values on a
+ * replay: idempotent without a WHERE.
  */
-const upsertSaga = (orderId: string, state: string, deadline: string | null, position: string): SqlStatement => ({
-  text: `INSERT INTO fulfillment_sagas AS saga (order_id, state, deadline, position) VALUES ($1, $2, $3, $4)
+const upsertSaga = (
+  orderId: string,
+  state: SagaState | undefined,
+  deadline: string | null,
+  at: string,
+  position: string,
+): SqlStatement => ({
+  text: `INSERT INTO fulfillment_sagas AS saga (order_id, state, deadline, updated_at, position)
+         VALUES ($1, COALESCE($2, 'reserving_stock'), $3, $4, $5)
          ON CONFLICT (order_id) DO UPDATE SET
-           state = CASE WHEN saga.position < excluded.position THEN excluded.state ELSE saga.state END,
+           state = CASE WHEN $2::text IS NOT NULL AND saga.position < excluded.position THEN $2 ELSE saga.state END,
            deadline = CASE WHEN excluded.deadline IS NOT NULL AND saga.position < excluded.position
                            THEN excluded.deadline ELSE COALESCE(saga.deadline, excluded.deadline) END,
+           updated_at = CASE WHEN saga.position < excluded.position THEN excluded.updated_at ELSE saga.updated_at END,
            position = GREATEST(saga.position, excluded.position)`,
-  values: [orderId, state, deadline, position],
+  values: [orderId, state ?? null, deadline, at, position],
 });
 
 const addStep = (orderId: string, type: string, at: string, details: object, position: string): SqlStatement => ({
@@ -27,7 +37,7 @@ const addStep = (orderId: string, type: string, at: string, details: object, pos
 /** One fulfillment saga's timeline: where it stands, its deadline, and every step it took. */
 export const fulfillmentProjection: Projection = {
   name: 'fulfillment',
-  version: 1,
+  version: 2,
   handles: fulfillmentEventTypes,
   migrations: fulfillmentMigrations,
   key: ({ event }) => (isFulfillmentEvent(event) ? event.data.orderId : ''),
@@ -36,10 +46,11 @@ export const fulfillmentProjection: Projection = {
     const { orderId } = event.data;
     const position = positionParam(eventPosition);
     const deadline = event.type === 'FulfillmentDeadlineSet' ? event.data.dueAt : null;
+    const at = eventTime(createdAt);
     return {
       statements: [
-        upsertSaga(orderId, stateAfter(event), deadline, position),
-        addStep(orderId, event.type, eventTime(createdAt), stepDetails(event), position),
+        upsertSaga(orderId, stateAfter(event), deadline, at, position),
+        addStep(orderId, event.type, at, stepDetails(event), position),
       ],
       changes: [{ topic: 'fulfillment', key: orderId }],
     };

@@ -31,29 +31,32 @@ export const isFulfillmentEvent = (event: StoredEvent): event is FulfillmentEven
   (fulfillmentEventTypes as readonly string[]).includes(event.type);
 
 /**
- * Where the saga stands after one of its own events. Derived from the event alone (no earlier
- * state needed), so applying it is an overwrite guarded by position, not a transition.
+ * Where the saga stands after one of its own events, derived from the event alone (no earlier
+ * state needed), so applying it is an overwrite guarded by position, not a transition. Requests
+ * that accompany a transition (a line noted, a release, a commit, a late refund) leave the state
+ * as the transition set it: undefined.
  */
-export function stateAfter(event: FulfillmentEvent): SagaState {
+export function stateAfter(event: FulfillmentEvent): SagaState | undefined {
   switch (event.type) {
     case 'FulfillmentStarted':
-    case 'FulfillmentLineReserved':
-    case 'StockReservationRequested':
-    case 'FulfillmentDeadlineSet':
       return 'reserving_stock';
     case 'PaymentRequested':
       return 'awaiting_payment';
-    case 'StockCommitRequested':
     case 'OrderConfirmationRequested':
       return 'confirming';
-    case 'StockReleaseRequested':
-    case 'RefundRequested':
     case 'OrderRejectionRequested':
     case 'OrderCancellationApproved':
     case 'FulfillmentTimedOut':
       return 'compensating';
     case 'FulfillmentCompleted':
       return event.data.outcome;
+    case 'FulfillmentLineReserved':
+    case 'StockReservationRequested':
+    case 'FulfillmentDeadlineSet':
+    case 'StockReleaseRequested':
+    case 'StockCommitRequested':
+    case 'RefundRequested':
+      return undefined;
   }
 }
 

@@ -25,4 +25,12 @@ export const fulfillmentMigrations: readonly Migration[] = [
         PRIMARY KEY (order_id, position)
       )`,
   },
+  {
+    // When the saga last took a step: /metrics counts sagas that stopped making progress.
+    id: 'fulfillment_0002_updated_at',
+    sql: `
+      ALTER TABLE fulfillment_sagas ADD COLUMN updated_at timestamptz;
+      UPDATE fulfillment_sagas s SET updated_at = (SELECT max(at) FROM fulfillment_steps f WHERE f.order_id = s.order_id);
+      CREATE INDEX fulfillment_sagas_by_state ON fulfillment_sagas (state)`,
+  },
 ];
