@@ -1,6 +1,6 @@
 import type { CommitStock, InventoryCommand, ReceiveStock, ReleaseStock, ReserveStock } from './commands.ts';
 import type { InventoryEvent } from './events.ts';
-import { available, type InventoryState } from './state.ts';
+import { available, isAnswered, type InventoryState } from './state.ts';
 
 function receiveStock(command: ReceiveStock): InventoryEvent[] {
   const { sku, quantity } = command.data;
@@ -9,12 +9,14 @@ function receiveStock(command: ReceiveStock): InventoryEvent[] {
 
 /**
  * An order's request for this sku is answered once, whatever the answer was: a redelivered
- * request must not reserve twice, nor turn an earlier rejection into a late reservation.
+ * request must not reserve twice, nor turn an earlier rejection into a late reservation. Settled
+ * orders are remembered for the last REMEMBERED_CLOSED_RESERVATIONS settlements only (enough for
+ * any redelivery); one forgotten beyond that is treated as a new request.
  * Reserving only what is available is what keeps stock from ever going negative.
  */
 function reserveStock(command: ReserveStock, state: InventoryState): InventoryEvent[] {
   const { sku, orderId, quantity } = command.data;
-  if (state.reservations.has(orderId)) return [];
+  if (isAnswered(state, orderId)) return [];
   const left = available(state);
   if (left < quantity) {
     return [{ type: 'StockReservationRejected', data: { sku, orderId, requested: quantity, available: left } }];
@@ -25,17 +27,17 @@ function reserveStock(command: ReserveStock, state: InventoryState): InventoryEv
 /** Gives back exactly what the order holds; nothing held (never reserved, already settled) → nothing to do. */
 function releaseStock(command: ReleaseStock, state: InventoryState): InventoryEvent[] {
   const { sku, orderId } = command.data;
-  const reservation = state.reservations.get(orderId);
-  if (reservation?.status !== 'reserved') return [];
-  return [{ type: 'StockReleased', data: { sku, orderId, quantity: reservation.quantity } }];
+  const quantity = state.openReservations.get(orderId);
+  if (quantity === undefined) return [];
+  return [{ type: 'StockReleased', data: { sku, orderId, quantity } }];
 }
 
 /** Ships exactly what the order holds; nothing held (never reserved, already settled) → nothing to do. */
 function commitStock(command: CommitStock, state: InventoryState): InventoryEvent[] {
   const { sku, orderId } = command.data;
-  const reservation = state.reservations.get(orderId);
-  if (reservation?.status !== 'reserved') return [];
-  return [{ type: 'StockCommitted', data: { sku, orderId, quantity: reservation.quantity } }];
+  const quantity = state.openReservations.get(orderId);
+  if (quantity === undefined) return [];
+  return [{ type: 'StockCommitted', data: { sku, orderId, quantity } }];
 }
 
 export function decide(command: InventoryCommand, state: InventoryState): InventoryEvent[] {

@@ -1,12 +1,17 @@
 import type { InventoryEvent } from './events.ts';
-import type { InventoryState, Reservation } from './state.ts';
+import { remember } from './recently-closed.ts';
+import { REMEMBERED_CLOSED_RESERVATIONS, type InventoryState } from './state.ts';
 
-const withReservation = (state: InventoryState, orderId: string, reservation: Reservation) =>
-  new Map(state.reservations).set(orderId, reservation);
+const settle = (state: InventoryState, orderId: string) =>
+  remember(state.recentlyClosed, orderId, REMEMBERED_CLOSED_RESERVATIONS);
 
 /**
- * Folds one stock fact into the state. A reservation fact for an order already answered,
- * or a settlement of a reservation that is not open, changes nothing.
+ * Folds one stock fact into the state, in O(log n) without copying. A reservation fact for an
+ * order already holding one, or a settlement of a reservation that is not open, changes nothing.
+ *
+ * A StockReserved for an order remembered as settled is applied all the same: decide never
+ * writes one while the order is remembered, so it can only come from a decision made under a
+ * smaller memory (another REMEMBERED_CLOSED_RESERVATIONS), and the units it holds are real.
  */
 export function evolve(state: InventoryState, event: InventoryEvent): InventoryState {
   switch (event.type) {
@@ -14,34 +19,34 @@ export function evolve(state: InventoryState, event: InventoryEvent): InventoryS
       return { ...state, onHand: state.onHand + event.data.quantity };
     case 'StockReserved': {
       const { orderId, quantity } = event.data;
-      if (state.reservations.has(orderId)) return state;
-      return {
-        ...state,
-        reserved: state.reserved + quantity,
-        reservations: withReservation(state, orderId, { status: 'reserved', quantity }),
-      };
+      if (state.openReservations.has(orderId)) return state;
+      return { ...state, reserved: state.reserved + quantity, openReservations: state.openReservations.set(orderId, quantity) };
     }
     case 'StockReservationRejected': {
-      const { orderId, requested } = event.data;
-      if (state.reservations.has(orderId)) return state;
-      return { ...state, reservations: withReservation(state, orderId, { status: 'rejected', requested }) };
+      const { orderId } = event.data;
+      if (state.openReservations.has(orderId)) return state;
+      return { ...state, recentlyClosed: settle(state, orderId) };
     }
     case 'StockReleased': {
-      const reservation = state.reservations.get(event.data.orderId);
-      if (reservation?.status !== 'reserved') return state;
+      const { orderId } = event.data;
+      const quantity = state.openReservations.get(orderId);
+      if (quantity === undefined) return state;
       return {
         ...state,
-        reserved: state.reserved - reservation.quantity,
-        reservations: withReservation(state, event.data.orderId, { ...reservation, status: 'released' }),
+        reserved: state.reserved - quantity,
+        openReservations: state.openReservations.delete(orderId),
+        recentlyClosed: settle(state, orderId),
       };
     }
     case 'StockCommitted': {
-      const reservation = state.reservations.get(event.data.orderId);
-      if (reservation?.status !== 'reserved') return state;
+      const { orderId } = event.data;
+      const quantity = state.openReservations.get(orderId);
+      if (quantity === undefined) return state;
       return {
-        onHand: state.onHand - reservation.quantity,
-        reserved: state.reserved - reservation.quantity,
-        reservations: withReservation(state, event.data.orderId, { ...reservation, status: 'committed' }),
+        onHand: state.onHand - quantity,
+        reserved: state.reserved - quantity,
+        openReservations: state.openReservations.delete(orderId),
+        recentlyClosed: settle(state, orderId),
       };
     }
     default: {

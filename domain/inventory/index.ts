@@ -5,7 +5,7 @@ import type { InventoryEvent } from './events.ts';
 import { evolve } from './evolve.ts';
 import { initialState, type InventoryState } from './state.ts';
 
-/** One sku's stock: units on hand, and the reservations orders hold on them. */
+/** One sku's stock: units on hand, the reservations orders hold on them, the orders settled lately. */
 export const inventoryDecider: Decider<InventoryCommand, InventoryEvent, InventoryState> = {
   initialState,
   evolve,
@@ -42,4 +42,11 @@ export {
   type StockReservationRejected,
   type StockReserved,
 } from './events.ts';
-export { available, type InventoryState, type Reservation } from './state.ts';
+export { type RecentlyClosed } from './recently-closed.ts';
+export {
+  decodeInventorySnapshot,
+  encodeInventorySnapshot,
+  inventorySnapshot,
+  type InventorySnapshot,
+} from './snapshot.ts';
+export { available, isAnswered, REMEMBERED_CLOSED_RESERVATIONS, type InventoryState } from './state.ts';
