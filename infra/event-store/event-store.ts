@@ -83,11 +83,45 @@ export class EventStore {
 
   /** Reads a whole stream forwards, decoding each event; bounded in time. */
   async readStream<E>(streamName: string, decode: EventDecoder<E>): Promise<StreamRead<E>> {
-    const recorded = await this.drain(`read ${streamName}`, this.client.readStream(streamName));
-    if (recorded === 'no_stream') return { events: [], revision: 'no_stream' };
-    const events = recorded.map((event) => ({ ...event, decoded: decodeEvent(event, decode) }));
+    const events = await this.readStreamFrom(streamName, 0n, decode);
+    if (events === 'no_stream') return { events: [], revision: 'no_stream' };
     const last = events.at(-1);
     return { events, revision: last ? last.revision : 'no_stream' };
+  }
+
+  /**
+   * The events of a stream from `fromRevision` (inclusive) to its end, decoded, oldest first; bounded
+   * in time. None when the stream ends before `fromRevision`; 'no_stream' when it does not exist.
+   */
+  async readStreamFrom<E>(
+    streamName: string,
+    fromRevision: bigint,
+    decode: EventDecoder<E>,
+  ): Promise<Array<RecordedEvent & { decoded: E }> | 'no_stream'> {
+    const read = this.client.readStream(streamName, { direction: FORWARDS, fromRevision: fromRevision === 0n ? START : fromRevision });
+    const recorded = await this.drain(`read ${streamName} from ${fromRevision.toString()}`, read);
+    if (recorded === 'no_stream') return 'no_stream';
+    return recorded.map((event) => ({ ...event, decoded: decodeEvent(event, decode) }));
+  }
+
+  /** The newest event of a stream, as stored (not decoded); undefined when there is none. Bounded in time. */
+  async readLastEvent(streamName: string): Promise<RecordedEvent | undefined> {
+    const read = this.client.readStream(streamName, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    const newest = await this.drain(`read the last event of ${streamName}`, read);
+    return newest === 'no_stream' ? undefined : newest[0];
+  }
+
+  /**
+   * Keeps only the newest `maxCount` events of a stream readable (EventStoreDB's `$maxCount`; the
+   * server scavenges the rest). Bounded in time like an append.
+   */
+  async setStreamMaxCount(streamName: string, maxCount: number): Promise<void> {
+    const write = this.client.setStreamMetadata(streamName, { maxCount }, { deadline: this.timeoutMs });
+    try {
+      await this.withinTimeout(`set the metadata of ${streamName}`, write, () => undefined);
+    } catch (error) {
+      throw toEventStoreError(error);
+    }
   }
 
   /** Position of the newest event in `$all` (0 when empty); also serves as a liveness probe. */

@@ -83,6 +83,48 @@ describe('reading a stream', () => {
   });
 });
 
+describe('reading a stream from a revision', () => {
+  it('returns the events from that revision to the end, decoded, oldest first', async () => {
+    const stream = `counter-${uuid()}`;
+    await store.append(stream, [counted(1), counted(2), counted(3), counted(4)], 'no_stream');
+    const tail = await store.readStreamFrom(stream, 2n, (e) => (e.data as { n: number }).n);
+    expect(tail === 'no_stream' ? tail : tail.map((e) => [e.revision, e.decoded])).toEqual([
+      [2n, 3],
+      [3n, 4],
+    ]);
+  });
+
+  it('returns nothing past the last event, and no_stream for a stream that does not exist', async () => {
+    const stream = `counter-${uuid()}`;
+    await store.append(stream, [counted(1)], 'no_stream');
+    expect(await store.readStreamFrom(stream, 1n, anyEvent)).toEqual([]);
+    expect(await store.readStreamFrom(`counter-${uuid()}`, 0n, anyEvent)).toBe('no_stream');
+  });
+});
+
+describe('reading the last event of a stream', () => {
+  it('returns the newest event as stored, or undefined when the stream does not exist', async () => {
+    const stream = `counter-${uuid()}`;
+    const appended = await store.append(stream, [counted(1), counted(2)], 'no_stream');
+    const last = await store.readLastEvent(stream);
+    expect(last?.data).toEqual({ n: 2 });
+    expect(last?.revision).toBe(1n);
+    expect(last?.position).toBe(appended.position);
+    expect(await store.readLastEvent(`counter-${uuid()}`)).toBeUndefined();
+  });
+});
+
+describe('capping a stream with $maxCount', () => {
+  it('leaves only the newest events readable', async () => {
+    const stream = `counter-${uuid()}`;
+    await store.append(stream, [counted(1), counted(2), counted(3)], 'no_stream');
+    await store.setStreamMaxCount(stream, 2);
+    const read = await store.readStream(stream, (e) => (e.data as { n: number }).n);
+    expect(read.events.map((e) => e.decoded)).toEqual([2, 3]);
+    expect((await store.readLastEvent(stream))?.data).toEqual({ n: 3 });
+  });
+});
+
 describe('subscribing to $all with a filter', () => {
   it('delivers matching events after the start position, then checkpoints and caught-up in log order', async () => {
     const prefix = `sub${uuid().replaceAll('-', '')}-`;
