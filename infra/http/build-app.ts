@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 import { registerApiDocs } from './api-docs.ts';
 import { correlationIdPlugin } from './correlation-id.ts';
 import { registerErrorHandler } from './error-handler.ts';
-import { healthRoutes, type ReadinessChecks } from './health-routes.ts';
+import { healthRoutes, type ReadinessChecks, type ReadinessDetails } from './health-routes.ts';
 
 /** Larger than any valid command (an order of 100 lines is ~10 KB), small enough to refuse abuse early. */
 const bodyLimitBytes = 256 * 1024;
@@ -14,6 +14,8 @@ export interface AppDependencies {
   logger: Logger;
   /** Probes of what the app needs to serve (eventStore, database); the app knows no concrete client. */
   readinessChecks: ReadinessChecks;
+  /** State shown on /health/ready that never fails it (the payment provider's circuit). */
+  readinessDetails?: ReadinessDetails;
   /** Registers the service plugins selected by SERVICES (command routes, later query routes). */
   registerServices?: (app: FastifyInstance) => Promise<void>;
 }
@@ -37,7 +39,10 @@ export async function buildApp(deps: AppDependencies) {
 
   registerErrorHandler(app);
   await registerApiDocs(app);
-  await app.register(healthRoutes, { checks: deps.readinessChecks });
+  await app.register(healthRoutes, {
+    checks: deps.readinessChecks,
+    ...(deps.readinessDetails ? { details: deps.readinessDetails } : {}),
+  });
   await deps.registerServices?.(app);
   return app;
 }
