@@ -21,7 +21,7 @@ export type Keyed = { recorded: RecordedEvent } & ({ key: string; projected: Pro
  * The key an event belongs to. An event that does not parse, or whose key cannot be computed, is
  * poison: it is parked under its stream name, the only key it still has.
  */
-export function keyOf(projection: Projection, recorded: RecordedEvent): Keyed {
+export function keyOf(projection: Pick<Projection, 'key'>, recorded: RecordedEvent): Keyed {
   try {
     const projected = toProjectedEvent(recorded);
     return { recorded, key: projection.key(projected), projected };

@@ -57,7 +57,7 @@ export class BatchReader {
 
 const max = (a: bigint | undefined, b: bigint): bigint => (a === undefined || b > a ? b : a);
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
+export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   if (ms === Number.POSITIVE_INFINITY) return work;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, ms))));

@@ -5,10 +5,11 @@ import { toStoredRecordedEvent } from './parsed-event.ts';
 /**
  * Serialises, per projection, the runner's batches with retries of dead letters (a transaction-level
  * lock, released at COMMIT/ROLLBACK): otherwise a batch could see a key still parked just as a retry
- * empties it, and park an event that nothing would ever replay.
+ * empties it, and park an event that nothing would ever replay. Reactions lock per key (`key` given): a
+ * retry that waits on a slow handler then holds up only the runner's events of that key.
  */
-export async function lockDeadLetters(client: pg.PoolClient, name: string): Promise<void> {
-  await client.query("SELECT pg_advisory_xact_lock(hashtext('dead-letters:' || $1))", [name]);
+export async function lockDeadLetters(client: pg.PoolClient, name: string, key?: string): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('dead-letters:' || $1))", [key === undefined ? name : `${name}:${key}`]);
 }
 
 /** Stores an event that waits for its key to be fixed; replaying the same batch twice parks it once. */

@@ -9,3 +9,7 @@ export { describeProjections } from './projection-status.ts';
 export type { DescribeProjectionsDeps, ParkedKeyView, ProjectionLag, ProjectionStatusView } from './projection-status.ts';
 export { createProjectionMetrics } from './projection-metrics.ts';
 export type { ProjectionMetrics, ProjectionMetricsOptions, TrackedStatus } from './projection-metrics.ts';
+export { startReactionRunner } from './reaction-runner.ts';
+export type { ReactionRunnerOptions } from './reaction-runner.ts';
+export { retryParkedReaction } from './retry-parked-reaction.ts';
+export type { Reaction } from './reaction.ts';

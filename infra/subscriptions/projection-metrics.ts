@@ -6,12 +6,14 @@ type State = SubscriptionRunnerStatus['state'];
 /** What a scrape reads of a runner; `current` of the runner, never copied. */
 export type TrackedStatus = Readonly<Pick<SubscriptionRunnerStatus, 'state' | 'position' | 'parkedKeys'>>;
 
-/** What projection runners report; one per registry, shared by every runner of the process. */
+/** What projection and reaction runners report (label `projection`: the group's name); one per registry, shared by every runner of the process. */
 export interface ProjectionMetrics {
   /** Follows a runner's state, checkpoint and parked keys, read at each scrape (a later runner of the same name replaces it). */
   track(projection: string, status: () => TrackedStatus): void;
   /** A batch committed: its events (none when it only moved the checkpoint) and how long the commit took. */
   batchCommitted(projection: string, events: readonly RecordedEvent[], seconds: number): void;
+  /** The same for a reaction's checkpoint commit: `events` finished since the last one, the newest created then. */
+  checkpointCommitted(name: string, events: number, newestCreatedAtMs: number | undefined, seconds: number): void;
   /** A session failed (a store unreachable, the lock's connection lost); the runner reconnects after backoff. */
   reconnecting(projection: string): void;
 }
@@ -122,14 +124,14 @@ export function createProjectionMetrics(registry: Registry, options: ProjectionM
   });
   const batchDuration = new Histogram({
     name: 'projection_batch_duration_seconds',
-    help: 'Time to commit one batch: rows, dead letters, checkpoint and NOTIFYs in one transaction',
+    help: 'Time to commit one batch: rows, dead letters, checkpoint and NOTIFYs in one transaction (a reaction: its checkpoint)',
     labelNames,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
   const handled = new Counter({
     name: 'projection_events_handled_total',
-    help: 'Events committed by the projection, applied or parked',
+    help: 'Events committed by the projection or reaction, applied (handled) or parked',
     labelNames,
     registers,
   });
@@ -140,19 +142,24 @@ export function createProjectionMetrics(registry: Registry, options: ProjectionM
     registers,
   });
 
+  const committed = (projection: string, events: number, newestCreatedAtMs: number | undefined, seconds: number) => {
+    batchSize.observe({ projection }, events);
+    batchDuration.observe({ projection }, seconds);
+    if (events === 0 || newestCreatedAtMs === undefined) return;
+    handled.inc({ projection }, events);
+    // Clocks of the store and of this process may differ a little: never report a negative lag.
+    batchLag.set(projection, Math.max(0, (Date.now() - newestCreatedAtMs) / 1000));
+  };
+
   return {
     track(projection, status) {
       tracked.set(projection, status);
     },
     batchCommitted(projection, events, seconds) {
-      batchSize.observe({ projection }, events.length);
-      batchDuration.observe({ projection }, seconds);
-      if (events.length === 0) return;
-      handled.inc({ projection }, events.length);
       const newest = events.reduce((latest, event) => Math.max(latest, event.createdAt.getTime()), 0);
-      // Clocks of the store and of this process may differ a little: never report a negative lag.
-      batchLag.set(projection, Math.max(0, (Date.now() - newest) / 1000));
+      committed(projection, events.length, newest, seconds);
     },
+    checkpointCommitted: committed,
     reconnecting(projection) {
       reconnects.inc({ projection });
     },

@@ -1,0 +1,80 @@
+import type pg from 'pg';
+import type { Logger } from '../logger.ts';
+import { inTransaction } from '../postgres/transaction.ts';
+import { lockDeadLetters } from './dead-letters.ts';
+import { fromStoredRecordedEvent, toProjectedEvent, type StoredRecordedEvent } from './parsed-event.ts';
+import type { Reaction } from './reaction.ts';
+import type { RetryOutcome } from './retry-parked.ts';
+
+/**
+ * Replays the dead letters of one key (or of every key, oldest first) through `reaction.handle`, in
+ * `$all` order, deleting each once handled. The first failure of a key records its error and stops that
+ * key: later events must not overtake it. Safe while the runner is live: each replay holds the key's
+ * dead-letter lock, under which the runner decides whether a new event of the key is parked behind.
+ * `signal` (default: never) is handed to the handler.
+ */
+export async function retryParkedReaction(
+  pool: pg.Pool,
+  reaction: Reaction,
+  logger: Logger,
+  options: { key?: string; signal?: AbortSignal } = {},
+): Promise<RetryOutcome> {
+  const keys =
+    options.key !== undefined
+      ? [options.key]
+      : (
+          await pool.query<{ key: string }>(
+            'SELECT key FROM dead_letters WHERE name = $1 GROUP BY key ORDER BY min(position)',
+            [reaction.name],
+          )
+        ).rows.map((row) => row.key);
+  const signal = options.signal ?? new AbortController().signal;
+  let replayed = 0;
+  const stillParked: string[] = [];
+  for (const key of keys) {
+    for (;;) {
+      const step = await replayOldest(pool, reaction, key, logger, signal);
+      if (step === 'empty') break;
+      if (step === 'failed') {
+        stillParked.push(key);
+        break;
+      }
+      replayed++;
+    }
+  }
+  return { replayed, stillParked };
+}
+
+/**
+ * Handles the oldest dead letter of a key and deletes it, in one transaction holding the key's lock:
+ * the handler's effects are its own (appends), so a crash before COMMIT replays it once more, which an
+ * idempotent handler absorbs.
+ */
+async function replayOldest(
+  pool: pg.Pool,
+  reaction: Reaction,
+  key: string,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<'handled' | 'failed' | 'empty'> {
+  return inTransaction(pool, async (client) => {
+    await lockDeadLetters(client, reaction.name, key);
+    const { rows } = await client.query<{ position: string; event: StoredRecordedEvent }>(
+      'SELECT position::text, event FROM dead_letters WHERE name = $1 AND key = $2 ORDER BY dead_letters.position LIMIT 1',
+      [reaction.name, key],
+    );
+    const row = rows[0];
+    if (!row) return 'empty';
+    try {
+      await reaction.handle(toProjectedEvent(fromStoredRecordedEvent(row.event)), signal);
+    } catch (error) {
+      const message = (error instanceof Error ? error.message : String(error)).replaceAll('\u0000', '');
+      await client.query('UPDATE dead_letters SET error = $3 WHERE name = $1 AND position = $2', [reaction.name, row.position, message]);
+      logger.warn({ reaction: reaction.name, key, position: row.position, err: error }, 'dead letter failed again');
+      return 'failed';
+    }
+    await client.query('DELETE FROM dead_letters WHERE name = $1 AND position = $2', [reaction.name, row.position]);
+    logger.info({ reaction: reaction.name, key, position: row.position }, 'dead letter replayed');
+    return 'handled';
+  });
+}
