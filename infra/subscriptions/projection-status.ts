@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { EventStoreUnavailableError, formatPosition, type EventStore } from '../event-store/index.ts';
 import { toDatabaseError } from '../postgres/database-unavailable.ts';
 import type { Projection } from '../../projections/projection.ts';
+import type { Reaction } from './reaction.ts';
 import type { SubscriptionRunnerStatus } from './runner-state.ts';
 
 /** How far a projection trails `$all`. */
@@ -22,9 +23,10 @@ export interface ParkedKeyView {
   error: string;
 }
 
-/** What `/projections` and `npm run projections -- status` show of one projection; JSON as it is. */
+/** What `/projections` and `npm run projections -- status` show of one projection or reaction; JSON as it is. */
 export interface ProjectionStatusView {
   name: string;
+  kind: 'projection' | 'reaction';
   /** From the runner in this process when there is one; 'elsewhere' when this process runs none (another may). */
   state: SubscriptionRunnerStatus['state'] | 'elsewhere';
   /** Last `$all` position considered (decimal); null: nothing considered yet. */
@@ -46,7 +48,9 @@ export interface DescribeProjectionsDeps {
   pool: pg.Pool;
   eventStore: EventStore;
   projections: readonly Projection[];
-  /** The runners of this process, by projection name. */
+  /** Reactions (subscription groups that append rather than write rows), shown after the projections. */
+  reactions?: readonly Pick<Reaction, 'name'>[];
+  /** The runners of this process, by projection or reaction name. */
   runners?: ReadonlyMap<string, { status(): SubscriptionRunnerStatus }>;
   /**
    * Most events counted per projection (default 1,000): the count reads and decodes them all, and an
@@ -70,7 +74,11 @@ export interface DescribeProjectionsDeps {
  * checkpoints, states and parked keys are still known, so only `lag` becomes null.
  */
 export async function describeProjections(deps: DescribeProjectionsDeps): Promise<ProjectionStatusView[]> {
-  const names = deps.projections.map((projection) => projection.name);
+  const groups = [
+    ...deps.projections.map((projection) => ({ name: projection.name, kind: 'projection' as const })),
+    ...(deps.reactions ?? []).map((reaction) => ({ name: reaction.name, kind: 'reaction' as const })),
+  ];
+  const names = groups.map((group) => group.name);
   const timeoutMs = deps.databaseTimeoutMs ?? 2_000;
   const [checkpoints, parked] = await Promise.all([
     readCheckpoints(deps.pool, names, timeoutMs),
@@ -81,12 +89,13 @@ export async function describeProjections(deps: DescribeProjectionsDeps): Promis
     names.map((name) => checkpoints.get(name)?.position ?? 'start'),
     deps.lagCountCap ?? 1_000,
   );
-  return names.map((name) => {
+  return groups.map(({ name, kind }) => {
     const checkpoint = checkpoints.get(name);
     const runner = deps.runners?.get(name)?.status();
     const parkedKeys = parked.get(name);
     return {
       name,
+      kind,
       state: runner?.state ?? 'elsewhere',
       checkpoint: checkpoint?.position === undefined ? null : formatPosition(checkpoint.position),
       checkpointUpdatedAt: checkpoint?.updatedAt.toISOString() ?? null,

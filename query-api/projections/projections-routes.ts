@@ -4,7 +4,14 @@ import { z } from 'zod';
 import type { EventStore } from '../../infra/event-store/index.ts';
 import { errorEnvelope } from '../../infra/http/error-envelope.ts';
 import type { Logger } from '../../infra/logger.ts';
-import { describeProjections, retryParked, type ProjectionRunner } from '../../infra/subscriptions/index.ts';
+import {
+  describeProjections,
+  retryParked,
+  retryParkedReaction,
+  type Reaction,
+  type RetryOutcome,
+  type SubscriptionRunner,
+} from '../../infra/subscriptions/index.ts';
 import type { Projection } from '../../projections/index.ts';
 import { ResourceNotFoundError } from '../shared/not-found.ts';
 
@@ -12,8 +19,10 @@ export interface ProjectionsRoutesOptions {
   pool: pg.Pool;
   eventStore: EventStore;
   projections: readonly Projection[];
-  /** The runners of this process (their live state); projections run elsewhere show 'elsewhere'. */
-  runners: ReadonlyMap<string, ProjectionRunner>;
+  /** The reactions of the configuration (default none): listed and retried like projections. */
+  reactions?: readonly Reaction[];
+  /** The runners of this process, of both kinds (their live state); groups run elsewhere show 'elsewhere'. */
+  runners: ReadonlyMap<string, SubscriptionRunner>;
   logger: Logger;
 }
 
@@ -22,6 +31,7 @@ const parkedKey = z.object({ key: z.string(), events: z.number().int(), firstPos
 const projectionStatus = z
   .object({
     name: z.string(),
+    kind: z.enum(['projection', 'reaction']).optional().describe('a reaction appends events (the saga) instead of writing rows'),
     state: z.enum(['standby', 'running', 'catching-up', 'live', 'disconnected', 'stopped', 'elsewhere']),
     checkpoint: z.string().nullable().describe('Last `$all` position considered; null: nothing yet'),
     checkpointUpdatedAt: z.string().nullable(),
@@ -42,20 +52,26 @@ const projectionStatus = z
 
 const projectionName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a projection name');
 
-/** Operations on the read side: each projection's progress and parked keys, and replaying them. */
+/** Operations on the subscription groups: each projection's and reaction's progress and parked keys, and replaying them. */
 export const projectionsRoutes: FastifyPluginAsyncZod<ProjectionsRoutesOptions> = async (app, options) => {
-  const byName = new Map(options.projections.map((projection) => [projection.name, projection]));
+  const reactions = options.reactions ?? [];
+  // Replays a group's parked keys (one, or all when key is undefined): a projection's rows, a reaction's handler.
+  type Retry = (logger: Logger, options: { key?: string }) => Promise<RetryOutcome>;
+  const retries = new Map<string, Retry>([
+    ...options.projections.map((projection): [string, Retry] => [projection.name, (logger, o) => retryParked(options.pool, projection, logger, o)]),
+    ...reactions.map((reaction): [string, Retry] => [reaction.name, (logger, o) => retryParkedReaction(options.pool, reaction, logger, o)]),
+  ]);
 
   app.get(
     '/projections',
     {
       schema: {
         tags: ['operations'],
-        summary: "Each projection's checkpoint, lag behind $all, state and parked keys",
+        summary: "Each projection's and reaction's checkpoint, lag behind $all, state and parked keys",
         response: { 200: z.object({ projections: z.array(projectionStatus) }), 503: errorEnvelope },
       },
     },
-    async () => ({ projections: await describeProjections(options) }),
+    async () => ({ projections: await describeProjections({ ...options, reactions }) }),
   );
 
   app.post(
@@ -63,7 +79,7 @@ export const projectionsRoutes: FastifyPluginAsyncZod<ProjectionsRoutesOptions> 
     {
       schema: {
         tags: ['operations'],
-        summary: 'Replay the parked events of a projection (of one key, or of every key), in order',
+        summary: 'Replay the parked events of a projection or reaction (of one key, or of every key), in order',
         params: z.strictObject({ name: projectionName }),
         body: z.strictObject({ key: z.string().min(1).max(1000).optional() }).nullish(),
         response: {
@@ -79,14 +95,13 @@ export const projectionsRoutes: FastifyPluginAsyncZod<ProjectionsRoutesOptions> 
       },
     },
     async (request) => {
-      const projection = byName.get(request.params.name);
-      if (!projection) throw new ResourceNotFoundError('projection', request.params.name);
+      const name = request.params.name;
+      const retry = retries.get(name);
+      if (!retry) throw new ResourceNotFoundError('projection', name);
       const key = request.body?.key;
-      const outcome = await retryParked(options.pool, projection, options.logger.child({ projection: projection.name }), {
-        ...(key === undefined ? {} : { key }),
-      });
-      request.log.info({ projection: projection.name, key, ...outcome }, 'parked events retried');
-      return { projection: projection.name, ...outcome };
+      const outcome = await retry(options.logger.child({ projection: name }), key === undefined ? {} : { key });
+      request.log.info({ projection: name, key, ...outcome }, 'parked events retried');
+      return { projection: name, ...outcome };
     },
   );
 };
