@@ -39,7 +39,7 @@ const readiness = z.object({
 /**
  * `/health/live`: the process runs (200 as long as it can answer at all).
  * `/health/ready`: 200 only when every dependency answers, else 503 with Retry-After. The body names which
- * check failed; the reason goes to the log only, not to whoever probes. With `details`, the body also
+ * check failed; the reason goes to the log only, not to whoever probes. With any `details`, the body also
  * carries them, whatever the status.
  */
 export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, options) => {
@@ -56,8 +56,9 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (a
     '/health/ready',
     { logLevel: 'warn', schema: { response: { 200: readiness, 503: readiness } } },
     async (request, reply) => {
-      // Started first so that they take no longer than the checks they run beside.
-      const collecting = options.details ? collectDetails(options.details, timeoutMs, request.log) : undefined;
+      // Started first so that they take no longer than the checks they run beside. Without any, the body
+      // stays as it always was.
+      const collecting = options.details && Object.keys(options.details).length > 0 ? collectDetails(options.details, timeoutMs, request.log) : undefined;
       const results = await Promise.all(
         Object.entries(options.checks).map(async ([name, check]) => {
           try {

@@ -223,6 +223,15 @@ describe('what the resilient provider shows', () => {
     }
   });
 
+  it('answers as before when there are no details to show', async () => {
+    const app = await buildApp({ logger: createLogger({ level: 'silent' }), readinessChecks: { eventStore: async () => undefined }, readinessDetails: {} });
+    try {
+      expect((await app.inject('/health/ready')).json()).toEqual({ status: 'ok', checks: { eventStore: 'ok' } });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('keeps its details on a 503, and leaves out a detail that fails', async () => {
     const app = await buildApp({
       logger: createLogger({ level: 'silent' }),
