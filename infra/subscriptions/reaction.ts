@@ -19,18 +19,23 @@ export interface Reaction {
   /**
    * Handles one event; resolves once its effects are durable. Must be idempotent: a redelivered
    * event derives the same event ids and meets aggregate-level no-ops. `signal` aborts when the
-   * runner stops or loses its role: stop waiting (provider retries, backoff) and reject.
+   * runner stops or loses its role: stop waiting (provider retries, backoff) and reject. The runner
+   * waits for every handler to settle before it stops or starts a new session (so two handlers of
+   * one key never overlap): a handler deaf to the signal holds that up.
    */
   handle(event: ProjectedEvent, signal: AbortSignal): Promise<void>;
   /**
    * True for a failure that says nothing about the event (a store unreachable, a conflict that
-   * persisted): the event is retried, with backoff, and its key waits. False: the event is poison
-   * and its key is parked. Default: event store unreachable and transient database errors.
+   * persisted): the event is retried, with backoff, and its key waits, for as long as the runner
+   * runs. False: the event is poison and its key is parked (it and the key's later events wait in
+   * dead_letters for a retry). Default: event store unreachable and transient database errors.
    */
   isTransient?(error: unknown): boolean;
   /**
    * Most events read but not yet covered by the committed checkpoint: the runner stops reading
-   * beyond it, which bounds both memory and what a crash redelivers (default 1,000).
+   * beyond it, which bounds both memory and what a crash, a takeover or a reconnect redelivers
+   * (default 1,000). The flip side: a key held for long (a slow handler, a transient failure
+   * retried) holds the checkpoint, and once this many events pile up behind it every key waits.
    */
   maxInFlight?: number;
 }
