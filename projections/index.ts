@@ -9,7 +9,7 @@ import { productsProjection } from './products/products-projection.ts';
 export type { Change, ProjectedEvent, Projection, SqlStatement } from './projection.ts';
 export type { Page, Queryable } from './shared/page.ts';
 export { InvalidCursorError, MAX_PAGE_SIZE } from './shared/page.ts';
-export { getFulfillment, listFulfillments, type FulfillmentView } from './fulfillment/queries.ts';
+export { countSagas, getFulfillment, listFulfillments, type FulfillmentView, type SagaCounts } from './fulfillment/queries.ts';
 export { getInventory, listInventory, type InventoryView } from './inventory/queries.ts';
 export { getOrder, listOrders, type ListOrdersOptions, type OrderStatus, type OrderView } from './orders/queries.ts';
 export { getPayment, listPayments, type PaymentView } from './payments/queries.ts';

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { Registry } from 'prom-client';
+import { commandServiceMigrations, startBackgroundWork } from '../../command-services/background-work.ts';
 import { registerCommandServices } from '../../command-services/register-command-services.ts';
 import { createCommandMetrics } from '../../command-services/shared/command-metrics.ts';
 import { createIdempotencyStore } from '../../command-services/shared/idempotency/index.ts';
@@ -13,7 +14,7 @@ import { migrate } from '../postgres/migrations.ts';
 import { coreMigrations } from '../postgres/migrations/index.ts';
 import { pingDatabase } from '../postgres/pool.ts';
 import { allProjections, projectionMigrations } from '../../projections/index.ts';
-import { createProjectionMetrics, startProjectionRunner, type ProjectionRunner } from '../subscriptions/index.ts';
+import { createProjectionMetrics, startProjectionRunner, type SubscriptionRunner } from '../subscriptions/index.ts';
 import { CheckpointWatcher } from '../../query-api/read-your-writes/checkpoint-watcher.ts';
 import { readYourWrites } from '../../query-api/read-your-writes/wait-for-read-model.ts';
 import { projectionsRoutes } from '../../query-api/projections/projections-routes.ts';
@@ -39,14 +40,23 @@ export async function composeApp(options: {
   services: readonly ServiceName[];
   /** Longest a GET waits for its ES-Min-Position before answering 504. */
   readYourWritesTimeoutMs?: number;
+  /**
+   * Whether the services answer events (the saga, and the reactions to its requests); default true.
+   * Tests of HTTP commands alone turn it off: reactions would replay the whole shared test log.
+   */
+  reactions?: boolean;
+  /** FULFILLMENT_TIMEOUT_MS (default 30 s). */
+  fulfillmentTimeoutMs?: number;
+  /** PAYMENT_SLOW_MS (default 3 s). */
+  paymentSlowMs?: number;
 }): Promise<ComposedApp> {
   const { logger, eventStore, pool } = options;
-  await migrate(pool, [...coreMigrations, ...projectionMigrations], logger.child({ component: 'migrations' }));
+  await migrate(pool, [...coreMigrations, ...projectionMigrations, ...commandServiceMigrations], logger.child({ component: 'migrations' }));
   const idempotencyStore = createIdempotencyStore(pool, { logger: logger.child({ component: 'idempotency' }) });
   const stopPurging = idempotencyStore.startPurging();
   const registry = new Registry();
   const projectionMetrics = createProjectionMetrics(registry, { headPosition: () => eventStore.headPosition() });
-  const runners = new Map<string, ProjectionRunner>(
+  const runners = new Map<string, SubscriptionRunner>(
     options.services.includes('projections')
       ? allProjections.map((projection) => [
           projection.name,
@@ -60,17 +70,30 @@ export async function composeApp(options: {
         ])
       : [],
   );
+  // HTTP commands and reactions share one cache: a saga step often follows the request that wrote its stream.
+  const commandDeps = { eventStore, metrics: createCommandMetrics(registry), streamStates: new StreamStateCache(50_000) };
+  const background = startBackgroundWork({
+    services: options.reactions === false ? [] : options.services,
+    deps: commandDeps,
+    pool: options.workerPool ?? pool,
+    logger,
+    registry,
+    metrics: projectionMetrics,
+    fulfillmentTimeoutMs: options.fulfillmentTimeoutMs ?? 30_000,
+    paymentSlowMs: options.paymentSlowMs ?? 3_000,
+  });
+  for (const [name, runner] of background.runners) runners.set(name, runner);
   const checkpoints = options.services.includes('query')
     ? new CheckpointWatcher(pool, logger.child({ component: 'checkpoint-watcher' }))
     : undefined;
   const stopWorkers = async () => {
+    await background.stop();
     await Promise.all([...runners.values()].map((runner) => runner.stop()));
     await checkpoints?.stop();
     await stopPurging();
   };
 
   try {
-    const metrics = createCommandMetrics(registry);
     const app = await buildApp({
       logger,
       readinessChecks: {
@@ -78,20 +101,23 @@ export async function composeApp(options: {
         database: () => pingDatabase(pool),
         ...(runners.size > 0 ? { subscriptions: async () => runnersConnected(runners) } : {}),
       },
+      readinessDetails: background.readinessDetails,
       registerServices: async (instance) => {
         await instance.register(metricsPlugin, { registry });
-        await registerCommandServices(instance, options.services, {
-          eventStore,
-          metrics,
-          idempotencyStore,
-          streamStates: new StreamStateCache(),
-        });
+        await registerCommandServices(instance, options.services, { ...commandDeps, idempotencyStore });
         if (checkpoints) {
           await registerQueryApi(instance, {
             pool,
             readYourWrites: readYourWrites(checkpoints, options.readYourWritesTimeoutMs ?? 5_000),
           });
-          await instance.register(projectionsRoutes, { pool, eventStore, projections: allProjections, runners, logger });
+          await instance.register(projectionsRoutes, {
+            pool,
+            eventStore,
+            projections: [...allProjections, ...background.projections],
+            reactions: background.reactions,
+            runners,
+            logger,
+          });
         }
       },
     });
@@ -103,7 +129,7 @@ export async function composeApp(options: {
 }
 
 /** Ready only while every runner of this process follows its subscription (a standby waiting for the lock is fine). */
-function runnersConnected(runners: ReadonlyMap<string, ProjectionRunner>): void {
+function runnersConnected(runners: ReadonlyMap<string, SubscriptionRunner>): void {
   const down = [...runners].filter(([, runner]) => ['disconnected', 'stopped'].includes(runner.status().state));
-  if (down.length > 0) throw new Error(`projection runners not following $all: ${down.map(([name]) => name).join(', ')}`);
+  if (down.length > 0) throw new Error(`subscription runners not following $all: ${down.map(([name]) => name).join(', ')}`);
 }

@@ -33,7 +33,15 @@ export async function startSystem(config: Config, logger: Logger, shutdown: Shut
   // The projection runners get their own connections, so catching up never starves requests.
   const workerPool = createPgPool({ url: databaseUrl, logger: logger.child({ component: 'pg-worker-pool' }), max: 12 });
   shutdown.add('clients', 'PostgreSQL worker pool', () => workerPool.end());
-  const { app, stopWorkers } = await composeApp({ logger, eventStore, pool, workerPool, services: config.SERVICES });
+  const { app, stopWorkers } = await composeApp({
+    logger,
+    eventStore,
+    pool,
+    workerPool,
+    services: config.SERVICES,
+    fulfillmentTimeoutMs: config.FULFILLMENT_TIMEOUT_MS,
+    paymentSlowMs: config.PAYMENT_SLOW_MS,
+  });
   shutdown.add('workers', 'background work', stopWorkers);
   shutdown.add('http', 'HTTP server', () => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -57,3 +57,31 @@ export async function listFulfillments(db: Queryable, options: { limit?: number;
   );
   return toPage(rows, size, toView, (row) => row.order_id);
 }
+
+/** How many sagas stand where, for /metrics. */
+export interface SagaCounts {
+  byState: Partial<Record<SagaState, number>>;
+  /** Still waiting on stock or payment although their deadline has passed: the scheduler is behind. */
+  pastDeadline: number;
+  /** Not yet completed, and no step since `stalledBefore`. */
+  stalled: number;
+}
+
+/** One pass over the sagas table; bounded by `timeoutMs` (a scrape must answer). */
+export async function countSagas(db: Queryable, options: { now: Date; stalledBefore: Date; timeoutMs: number }): Promise<SagaCounts> {
+  // pg honours query_timeout per query (its types omit it).
+  const query = {
+    text: `SELECT state, count(*)::int AS sagas,
+             count(*) FILTER (WHERE state IN ('reserving_stock', 'awaiting_payment') AND deadline < $1)::int AS past_deadline,
+             count(*) FILTER (WHERE state NOT IN ('confirmed', 'rejected', 'cancelled') AND updated_at < $2)::int AS stalled
+           FROM fulfillment_sagas GROUP BY state`,
+    values: [options.now, options.stalledBefore],
+    query_timeout: options.timeoutMs,
+  };
+  const { rows } = await db.query<{ state: SagaState; sagas: number; past_deadline: number; stalled: number }>(query);
+  return {
+    byState: Object.fromEntries(rows.map((row) => [row.state, row.sagas])),
+    pastDeadline: rows.reduce((sum, row) => sum + row.past_deadline, 0),
+    stalled: rows.reduce((sum, row) => sum + row.stalled, 0),
+  };
+}

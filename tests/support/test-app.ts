@@ -28,6 +28,13 @@ export interface TestAppOptions {
   services?: readonly ServiceName[];
   /** Longest a GET waits for its ES-Min-Position (default: the app's). */
   readYourWritesTimeoutMs?: number;
+  /**
+   * Run the saga and the services' reactions (default false: from a fresh database they would react
+   * to every event of the run's shared log). Tests that want them use an event store of their own.
+   */
+  reactions?: boolean;
+  fulfillmentTimeoutMs?: number;
+  paymentSlowMs?: number;
 }
 
 /** The real app as `npm start` wires it, for `app.inject()`, with what a test needs to look behind it. */
@@ -73,6 +80,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       // Command routes only unless asked: projection runners would catch up on every other test's events.
       services: options.services ?? commandServices,
       ...(options.readYourWritesTimeoutMs === undefined ? {} : { readYourWritesTimeoutMs: options.readYourWritesTimeoutMs }),
+      reactions: options.reactions ?? false,
+      ...(options.fulfillmentTimeoutMs === undefined ? {} : { fulfillmentTimeoutMs: options.fulfillmentTimeoutMs }),
+      ...(options.paymentSlowMs === undefined ? {} : { paymentSlowMs: options.paymentSlowMs }),
     }));
     await app.ready();
   } catch (error) {
