@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { v4 as uuid } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../infra/logger.ts';
 import {
@@ -10,6 +11,7 @@ import {
   productStream,
   seenOf,
   startReaction,
+  store,
   useReactionTestbed,
 } from './recording-reaction.ts';
 
@@ -63,8 +65,21 @@ describe('a reaction runner', () => {
     expect(runner.status().position).toBe(pending);
 
     held.open();
-    await eventually(async () => (await checkpointOf(reaction.name)) >= after.positions[1]!);
-    expect(runner.status().position).toBeGreaterThanOrEqual(after.positions[1]!);
+    await eventually(() => (runner.status().position ?? 0n) >= after.positions[1]!);
+    expect(await checkpointOf(reaction.name)).toBeGreaterThanOrEqual(after.positions[1]!);
+    await runner.stop();
+  });
+
+  it('moves its checkpoint past events it does not handle, by the filter\'s checkpoints and over a quiet tail', async () => {
+    const reaction = await freshReaction();
+    const runner = startReaction(reaction);
+    await eventually(() => runner.status().state === 'live');
+    for (const count of [64, 5]) {
+      const noise = Array.from({ length: count }, (_, n) => ({ id: uuid(), type: 'TestNoise', data: { n } }));
+      const { position } = await store.append(`noise-${uuid()}`, noise, 'no_stream');
+      await eventually(() => (runner.status().position ?? 0n) >= position);
+      expect(await checkpointOf(reaction.name)).toBeGreaterThanOrEqual(position);
+    }
     await runner.stop();
   });
 

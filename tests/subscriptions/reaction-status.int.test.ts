@@ -49,6 +49,7 @@ describe('a reaction on the operations view', () => {
     const runner = startReaction(reaction);
     const healthy = await productStream(1);
     await eventually(async () => (await checkpointOf(reaction.name)) >= healthy.positions[0]!);
+    await eventually(() => runner.status().state === 'live');
 
     const runners = new Map([[reaction.name, runner]]);
     const [view] = await describeProjections({ pool, eventStore: store, projections: [], reactions: [reaction], runners });
@@ -70,6 +71,7 @@ describe('a reaction on the operations view', () => {
     reaction.poison.add(sick.stream);
     const runner = startReaction(reaction);
     await eventually(async () => (await deadLettersOf(reaction.name, sick.stream)).length === 1);
+    await eventually(() => runner.status().state === 'live');
     const app = await operationsApp(reaction, runner);
     try {
       const listed = (await app.inject('/projections')).json() as { projections: Array<{ name: string; kind?: string; state: string; parkedKeyCount: number }> };
