@@ -1,4 +1,4 @@
-import { BrokenCircuitError, bulkhead, BulkheadRejectedError, circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
+import { BrokenCircuitError, bulkhead, BulkheadRejectedError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen } from 'cockatiel';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../infra/logger.ts';
 import { untilAborted, withDeadline, withLinkedSignal } from './abort-race.ts';
@@ -41,7 +41,7 @@ export interface ResilientPaymentProvider extends PaymentProvider {
  * PaymentProviderUnavailableError('circuit_open') until one test call, `halfOpenAfterMs` later, succeeds.
  * Answers (authorized, declined, refunded, refused) count as successes: a decline says the provider works.
  * Only PaymentProviderUnavailableError (raised by the provider, or a timeout) counts as a failure; an
- * abort of the caller counts as neither.
+ * abort of the caller counts as neither, except for the half-open test call (see countsAsFailure).
  *
  * Every error that means "no answer" leaves here as PaymentProviderUnavailableError, so no cockatiel
  * type reaches the callers.
@@ -50,10 +50,14 @@ export function createResilientPaymentProvider(provider: PaymentProvider, option
   const maxConcurrent = options.maxConcurrent ?? 10;
   const maxQueued = options.maxQueued ?? 1_000;
   const callTimeoutMs = options.callTimeoutMs ?? 10_000;
-  const breaker = circuitBreaker(
-    handleWhen((error) => error instanceof PaymentProviderUnavailableError),
-    { halfOpenAfter: options.halfOpenAfterMs ?? 5_000, breaker: new ConsecutiveBreaker(options.failureThreshold ?? 5) },
-  );
+  // An aborted test call proves nothing, yet cockatiel closes a half-open circuit on any error it does not
+  // handle: there, an abort counts as a failure and the circuit stays open.
+  const countsAsFailure = (error: Error) =>
+    error instanceof PaymentProviderUnavailableError || (error instanceof AbortedCall && breaker.state === CircuitState.HalfOpen);
+  const breaker = circuitBreaker(handleWhen(countsAsFailure), {
+    halfOpenAfter: options.halfOpenAfterMs ?? 5_000,
+    breaker: new ConsecutiveBreaker(options.failureThreshold ?? 5),
+  });
   const slots = bulkhead(maxConcurrent, maxQueued);
   const status = (): PaymentProviderStatus => ({
     circuit: circuitStatusOf(breaker.state),
@@ -89,7 +93,7 @@ export function createResilientPaymentProvider(provider: PaymentProvider, option
         // half-open test without its signal, and its bulkhead leaves a cancelled call in the queue, hence
         // the race with the signal outside.
         const answer = await untilAborted(
-          breaker.execute(() => slots.execute(() => timedCall(operation, call, signal), signal), signal),
+          breaker.execute(() => markAborts(signal, slots.execute(() => timedCall(operation, call, signal), signal)), signal),
           signal,
         );
         metrics.recordCall(operation, outcomeOf(answer));
@@ -109,6 +113,14 @@ export function createResilientPaymentProvider(provider: PaymentProvider, option
     status,
   };
 }
+
+/** A call given up by its caller, as the breaker sees it (the caller gets its signal's reason). */
+class AbortedCall extends Error {}
+
+const markAborts = <T>(signal: AbortSignal, work: Promise<T>): Promise<T> =>
+  work.catch((error: unknown) => {
+    throw signal.aborted ? new AbortedCall('call aborted', { cause: error }) : error;
+  });
 
 function translate(error: unknown): readonly [ProviderCallOutcome, unknown] {
   // IsolatedCircuitError is a BrokenCircuitError too.

@@ -107,6 +107,25 @@ describe('a provider that keeps failing', () => {
     expect(state.calls).toBe(4);
   });
 
+  it('keeps the circuit open when the test call is aborted: an abort proves nothing about the provider', async () => {
+    const { resilient: provider, state, releaseAll } = resilient();
+    state.mode = 'fail';
+    for (let attempt = 0; attempt < 3; attempt++) await reasonOf(provider.authorize(request, notAborted));
+    await sleep(250);
+
+    state.hold = true;
+    const controller = new AbortController();
+    const test = provider.authorize(request, controller.signal);
+    await until(() => state.held.length === 1, 'the test call reaches the provider');
+    controller.abort();
+    await expect(test).rejects.toMatchObject({ name: 'AbortError' });
+    releaseAll();
+    await sleep(10);
+
+    expect(provider.circuit()).toBe('open');
+    expect(await reasonOf(provider.authorize(request, notAborted))).toBe('circuit_open');
+  });
+
   it('counts a call that outlives its timeout as a failure', async () => {
     const { resilient: provider, state, releaseAll } = resilient({ callTimeoutMs: 50, failureThreshold: 2 });
     state.hold = true;
