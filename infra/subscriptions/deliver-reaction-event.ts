@@ -29,9 +29,12 @@ export async function deliverReactionEvent(keyed: Keyed, context: DeliveryContex
   const { key, recorded } = keyed;
   if (context.parked.has(key)) {
     let behind = false;
-    if (!(await persistently(context, key, async () => void (behind = await parkBehind(pool, reaction.name, key, recorded))))) return false;
+    const checked = await persistently(context, key, async () => {
+      behind = await parkBehind(pool, reaction.name, key, recorded);
+    });
+    if (!checked) return false;
     if (behind) return true;
-    context.parked.delete(key);
+    context.parked.delete(key); // a retry emptied the key: it flows again, from this event
   }
   if ('error' in keyed) return parkFirst(keyed, keyed.error, context);
   for (let attempt = 0; ; attempt++) {
