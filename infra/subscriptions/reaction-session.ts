@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type pg from 'pg';
 import type { RecordedEvent, SubscriptionMessage } from '../event-store/index.ts';
 import { keyOf } from './apply-or-park.ts';
@@ -37,6 +38,8 @@ export function consumeReaction(options: ReactionSessionOptions): (session: Sess
     const { lease, subscription, stopping, state, logger } = session;
     // Aborted by stop(), the loss of the lock or a failure: handlers are told, and the read loop ends.
     const ending = new AbortController();
+    // Every handler in flight (up to maxInFlight) may listen to it: not a leak, so no warning.
+    setMaxListeners(0, ending.signal);
     const window = new PositionWindow(lease.from === 'start' ? undefined : lease.from);
     const lanes = new KeyLanes();
     const parked = new ParkedKeys(state.current.parkedKeys, (keys) => (state.current.parkedKeys = keys));
