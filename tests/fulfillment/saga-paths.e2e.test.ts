@@ -113,3 +113,23 @@ describe('an order that reached its verdict', () => {
     expect((await postJson(app, `/orders/${rejected}/cancel`, {})).statusCode).toBe(409);
   });
 });
+
+describe('/metrics of a system running the saga', () => {
+  it('counts sagas by state, those past their deadline and those without progress, and shows the payment circuit', async () => {
+    const { app, placeOrder, terminalOrder } = system();
+    const sku = await stockedProduct(app, { quantity: 1 });
+    await terminalOrder(await placeOrder([{ sku, quantity: 1 }]));
+    let text = '';
+    for (let attempt = 0; attempt < 200 && !/fulfillment_sagas\{state="confirmed"\} [1-9]/.test(text); attempt++) {
+      text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(text).toMatch(/fulfillment_sagas\{state="confirmed"\} [1-9]/);
+    expect(text).toMatch(/fulfillment_sagas\{state="awaiting_payment"\} \d/);
+    expect(text).toMatch(/^fulfillment_sagas_past_deadline 0$/m);
+    expect(text).toMatch(/^fulfillment_sagas_stalled 0$/m);
+    expect(text).toMatch(/payment_provider_circuit/);
+    const ready = (await app.inject({ method: 'GET', url: '/health/ready' })).json() as { details?: Record<string, Record<string, unknown>> };
+    expect(ready.details?.paymentProvider).toMatchObject({ circuit: 'closed' });
+  });
+});

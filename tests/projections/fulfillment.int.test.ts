@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fulfillmentProjection } from '../../projections/fulfillment/fulfillment-projection.ts';
-import { getFulfillment, listFulfillments } from '../../projections/fulfillment/queries.ts';
+import { countSagas, getFulfillment, listFulfillments } from '../../projections/fulfillment/queries.ts';
 import { projected, startHarness, type ProjectionHarness } from './projection-harness.ts';
 
 let harness: ProjectionHarness;
@@ -98,5 +98,28 @@ describe('looking sagas up', () => {
     const event = projected({ type: 'OrderConfirmationRequested', data: { orderId } });
     expect(fulfillmentProjection.key(event)).toBe(orderId);
     expect(fulfillmentProjection.apply(event).changes).toEqual([{ topic: 'fulfillment', key: orderId }]);
+  });
+});
+
+describe('counting sagas for /metrics', () => {
+  it('counts each state, the sagas still waiting past their deadline, and those without a step for too long', async () => {
+    const late = randomUUID();
+    const fresh = randomUUID();
+    await harness.apply(
+      projected({ type: 'FulfillmentStarted', data: { orderId: late, amount: 100, currency: 'EUR', token: 'tok_ok' } }, { at: '2026-03-01T10:00:00.000Z' }),
+      projected({ type: 'FulfillmentDeadlineSet', data: { orderId: late, dueAt: '2026-03-01T10:00:30.000Z' } }, { at: '2026-03-01T10:00:00.000Z' }),
+      projected({ type: 'FulfillmentStarted', data: { orderId: fresh, amount: 100, currency: 'EUR', token: 'tok_ok' } }, { at: '2026-03-01T10:05:00.000Z' }),
+      projected({ type: 'FulfillmentDeadlineSet', data: { orderId: fresh, dueAt: '2026-03-01T10:05:30.000Z' } }, { at: '2026-03-01T10:05:00.000Z' }),
+    );
+    const counts = await countSagas(harness.pool, {
+      now: new Date('2026-03-01T10:05:10.000Z'),
+      stalledBefore: new Date('2026-03-01T10:04:00.000Z'),
+      timeoutMs: 2_000,
+    });
+    expect(counts.byState.reserving_stock).toBeGreaterThanOrEqual(2);
+    expect(counts.byState.confirmed).toBeGreaterThanOrEqual(1);
+    // The earlier tests' sagas are dated 2026-01-01 or 2026-03-01 10:00 and are terminal or have no deadline due.
+    expect(counts.pastDeadline).toBe(1);
+    expect(counts.stalled).toBeGreaterThanOrEqual(1);
   });
 });
