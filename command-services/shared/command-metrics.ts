@@ -2,9 +2,17 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 
 export type CommandResult = 'appended' | 'no_op' | 'rejected' | 'conflict' | 'failed';
 
-/** What the write path reports: outcomes, re-runs after a concurrent write, and latency. */
+/**
+ * Where a command found the state it decided on: the state cache, the stream's latest snapshot and
+ * the events after it, or the whole stream.
+ */
+export type StreamLoad = 'cache' | 'snapshot' | 'stream';
+
+/** What the write path reports: outcomes, re-runs after a concurrent write, latency, and what it read. */
 export interface CommandMetrics {
   record(command: string, result: CommandResult, attempts: number, seconds: number): void;
+  /** One load of the stream's state, and how many of its events that load read (0 from the cache). */
+  recordLoad(command: string, from: StreamLoad, eventsRead: number): void;
 }
 
 /** Registers the command metrics in `registry` (exposed on /metrics). */
@@ -28,14 +36,30 @@ export function createCommandMetrics(registry: Registry): CommandMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const loads = new Counter({
+    name: 'command_stream_loads_total',
+    help: 'States a command decided on, by where they came from: cache, snapshot (plus the events after it) or stream (read whole)',
+    labelNames: ['command', 'from'] as const,
+    registers: [registry],
+  });
+  const eventsRead = new Counter({
+    name: 'command_stream_events_read_total',
+    help: 'Aggregate events read to load the state commands decide on (a hot stream read whole shows here)',
+    labelNames: ['command', 'from'] as const,
+    registers: [registry],
+  });
   return {
     record(command, result, attempts, seconds) {
       commands.inc({ command, result });
       if (attempts > 1) retries.inc({ command }, attempts - 1);
       duration.observe({ command }, seconds);
     },
+    recordLoad(command, from, count) {
+      loads.inc({ command, from });
+      if (count > 0) eventsRead.inc({ command, from }, count);
+    },
   };
 }
 
 /** For callers that do not export metrics (scripts, some tests). */
-export const noCommandMetrics: CommandMetrics = { record: () => undefined };
+export const noCommandMetrics: CommandMetrics = { record: () => undefined, recordLoad: () => undefined };

@@ -1,12 +1,15 @@
 import { v4 as uuid } from 'uuid';
 import type { Decider } from '../../domain/shared/index.ts';
 import { DomainError } from '../../domain/shared/index.ts';
-import { WrongExpectedRevisionError, type EventDecoder, type RecordedEvent } from '../../infra/event-store/index.ts';
+import { WrongExpectedRevisionError, type EventDecoder } from '../../infra/event-store/index.ts';
 import { deriveEventId, type CommandContext } from './command-context.ts';
 import type { CommandDependencies } from './command-dependencies.ts';
 import type { CommandResult } from './command-metrics.ts';
+import { findEarlierRun } from './find-earlier-run.ts';
+import { loadFromStore, readWholeStream, type LoadedStream } from './load-stream.ts';
 import { oneWriterPerStream } from './one-writer-per-stream.ts';
-import type { CachedStream } from './stream-state-cache.ts';
+import { crossesSnapshotPoint, type SnapshotPolicy } from './snapshot-policy.ts';
+import { writeSnapshotSoon } from './stream-snapshots.ts';
 
 /** The stream kept moving under us: every attempt met a newer revision. */
 export class ConcurrencyConflictError extends Error {
@@ -30,6 +33,8 @@ export interface CommandRun<Command extends { type: string }, Event extends Doma
   context: CommandContext;
   /** Re-runs on fresh state after a wrong-expected-revision, then gives up (default 5). */
   maxAttempts?: number;
+  /** For streams that grow long (a hot sku): load from the latest snapshot instead of the first event. */
+  snapshot?: SnapshotPolicy<State>;
 }
 
 export interface CommandOutcome<Event, State> {
@@ -42,7 +47,7 @@ export interface CommandOutcome<Event, State> {
 }
 
 /**
- * The one write path: read the stream, fold it, decide, append with the revision read. A
+ * The one write path: load the stream's state, decide, append with the revision loaded. A
  * concurrent writer makes the append fail; the command then runs again on the new state,
  * so business rules are always checked against what is really stored.
  */
@@ -53,39 +58,70 @@ export function handleCommand<Command extends { type: string }, Event extends Do
   return oneWriterPerStream(deps.eventStore, run.streamName, () => decideAndAppend(deps, run));
 }
 
+type Decision<Event> = { events: Event[] } | { refusal: DomainError };
+
 async function decideAndAppend<Command extends { type: string }, Event extends DomainEvent, State>(
   { eventStore, metrics, streamStates }: CommandDependencies,
   run: CommandRun<Command, Event, State>,
 ): Promise<CommandOutcome<Event, State>> {
-  const { decider, streamName, context } = run;
+  const { streamName, context } = run;
+  const commandType = run.command.type;
   const maxAttempts = run.maxAttempts ?? 5;
   const started = performance.now();
   let attempts = 0;
-  const done = (result: CommandResult) =>
-    metrics.record(run.command.type, result, attempts, (performance.now() - started) / 1000);
+  const done = (result: CommandResult) => metrics.record(commandType, result, attempts, (performance.now() - started) / 1000);
+
+  const snapshotSoon = ({ state, revision, position }: LoadedStream<State>) => {
+    if (!run.snapshot || revision === 'no_stream' || position === undefined) return;
+    writeSnapshotSoon(eventStore, streamName, run.snapshot, { state, revision, position }, metadataOf(context));
+  };
+  /** The state as stored (latest snapshot and what follows), never the cache's; the cache then keeps it. */
+  const loadFresh = async (): Promise<LoadedStream<State>> => {
+    const load = await loadFromStore(eventStore, run);
+    metrics.recordLoad(commandType, load.from, load.eventsRead);
+    streamStates?.set(streamName, load.stream);
+    // Far from the latest snapshot (there is none yet, or it no longer decodes): take one now.
+    if (run.snapshot && load.eventsRead >= run.snapshot.every) snapshotSoon(load.stream);
+    return load.stream;
+  };
 
   try {
     while (++attempts <= maxAttempts) {
-      // A command with an idempotency key always reads: only the stream itself can tell whether an
-      // earlier run of it already appended (its events carry ids derived from the key).
-      let stream = attempts === 1 && !context.lookForEarlierRun ? (streamStates?.get(streamName) as Cached<State> | undefined) : undefined;
-      if (!stream) {
-        const read = await eventStore.readStream(streamName, run.decode);
-        const state = read.events.reduce((current, event) => decider.evolve(current, event.decoded), decider.initialState);
-        const earlier = findEarlierRun(read.events, context, streamName);
+      const cached = attempts === 1 && !context.lookForEarlierRun ? (streamStates?.get(streamName) as LoadedStream<State> | undefined) : undefined;
+      let stream: LoadedStream<State>;
+      if (cached) {
+        metrics.recordLoad(commandType, 'cache', 0);
+        stream = cached;
+      } else if (context.lookForEarlierRun) {
+        // An earlier run's events may be anywhere in the stream, also before the latest snapshot, and
+        // finding none (the usual case) means looking at every event whichever way one reads: so read
+        // it whole, which gives the state as well. Bounding the search would take when the key was
+        // first used, which only the idempotency store knows.
+        const whole = await readWholeStream(eventStore, run);
+        metrics.recordLoad(commandType, 'stream', whole.events.length);
+        const earlier = findEarlierRun(whole.events, context, streamName);
         if (earlier) {
           done('no_op');
-          return { events: earlier.map((e) => e.decoded), state, position: earlier.at(-1)?.position };
+          return { events: earlier.map((e) => e.decoded), state: whole.stream.state, position: earlier.at(-1)?.position };
         }
-        stream = { state, revision: read.revision, position: read.events.at(-1)?.position };
+        stream = whole.stream;
         streamStates?.set(streamName, stream);
+      } else {
+        stream = await loadFresh();
       }
-      const { state } = stream;
 
-      const events = decider.decide(run.command, state);
+      let decision = decideOn(run, stream.state);
+      // The cache may only save a read before an append, which the expected revision then checks. A
+      // no-op or a refusal appends nothing, so nothing would check it: confirm it on what is stored.
+      if (cached && !('events' in decision && decision.events.length > 0)) {
+        stream = await loadFresh();
+        decision = decideOn(run, stream.state);
+      }
+      if ('refusal' in decision) throw decision.refusal;
+      const { events } = decision;
       if (events.length === 0) {
         done('no_op');
-        return { events, state, position: stream.position };
+        return { events, state: stream.state, position: stream.position };
       }
 
       try {
@@ -100,8 +136,9 @@ async function decideAndAppend<Command extends { type: string }, Event extends D
           stream.revision,
         );
         done('appended');
-        const after = { state: events.reduce(decider.evolve, state), revision: appended.nextRevision, position: appended.position };
+        const after = { state: events.reduce(run.decider.evolve, stream.state), revision: appended.nextRevision, position: appended.position };
         streamStates?.set(streamName, after);
+        if (run.snapshot && crossesSnapshotPoint(stream.revision, appended.nextRevision, run.snapshot.every)) snapshotSoon(after);
         return { events, state: after.state, position: appended.position };
       } catch (error) {
         // Whatever happened to the stream (moved on, or an append whose outcome is unknown), read it again.
@@ -118,27 +155,17 @@ async function decideAndAppend<Command extends { type: string }, Event extends D
   }
 }
 
-type Cached<State> = CachedStream & { state: State };
-
-/**
- * A command whose first run appended and then lost its reply (a crash, a timeout) finds its
- * own events by their derived ids and answers as the first run did, instead of deciding
- * again on a state that already contains them.
- */
-function findEarlierRun<Event>(
-  events: Array<RecordedEvent & { decoded: Event }>,
-  context: CommandContext,
-  streamName: string,
-): Array<RecordedEvent & { decoded: Event }> | undefined {
-  if (!context.idSeed || !context.lookForEarlierRun) return undefined;
-  const firstId = deriveEventId(context.idSeed, streamName, 0);
-  const start = events.findIndex((event) => event.id === firstId);
-  if (start < 0) return undefined;
-  const run: Array<RecordedEvent & { decoded: Event }> = [];
-  for (let index = 0; events[start + index]?.id === deriveEventId(context.idSeed, streamName, index); index++) {
-    run.push(events[start + index]!);
+/** A broken business rule is an answer like events are; any other error is a bug and propagates. */
+function decideOn<Command extends { type: string }, Event extends DomainEvent, State>(
+  run: CommandRun<Command, Event, State>,
+  state: State,
+): Decision<Event> {
+  try {
+    return { events: run.decider.decide(run.command, state) };
+  } catch (error) {
+    if (error instanceof DomainError) return { refusal: error };
+    throw error;
   }
-  return run;
 }
 
 /** Full jitter, so writers that collided once do not collide again in lockstep. */
