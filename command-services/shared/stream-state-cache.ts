@@ -8,9 +8,11 @@ export interface CachedStream {
 
 /**
  * The folded state of the streams this process wrote last, so a command on a hot stream decides without
- * reading the whole (growing) stream again. Never trusted for correctness: the append still carries the
- * cached revision, so a stream another process moved on fails with wrong-expected-revision and the
- * command reads it afresh. Least recently used streams are dropped beyond `capacity`.
+ * reading the whole (growing) stream again. Never trusted for correctness, only to save a read before an
+ * append: the append carries the cached revision, so a stream another process moved on fails with
+ * wrong-expected-revision and the command reads it afresh; a no-op or a refusal, which appends nothing,
+ * is decided again on a fresh load before it is answered (handle-command.ts). Least recently used
+ * streams are dropped beyond `capacity`.
  */
 export class StreamStateCache {
   private readonly entries = new Map<string, CachedStream>();
