@@ -88,9 +88,12 @@ export function consumeReaction(options: ReactionSessionOptions): (session: Sess
           continue;
         }
         pending ??= messages.next();
-        const idle = state.current.state === 'live' && window.empty;
-        const result = idle ? await withTimeout(pending, options.idleProbeMs) : await pending;
+        // Live, the wait is bounded even while handlers run: the last of them may finish while we wait,
+        // and a quiet log would then send nothing to wake us for the probe of its tail.
+        const live = state.current.state === 'live';
+        const result = live ? await withTimeout(pending, options.idleProbeMs) : await pending;
         if (result === 'timeout') {
+          if (!window.empty) continue;
           const quiet = await session.quietTail(window.safe);
           if (quiet !== undefined && window.quiet(quiet)) committer.poke();
           continue;
