@@ -75,6 +75,8 @@ export function createFulfillmentSaga({ deps, timeoutMs }: FulfillmentSagaOption
         streamName: fulfillmentStream(input.data.orderId),
         command: input,
         context: reactionContext(projected),
+        // An order's first fact starts its saga's stream.
+        expectNewStream: input.type === 'OrderPlaced',
       });
     },
   };

@@ -50,6 +50,7 @@ export const ordersRoutes: FastifyPluginAsyncZod<CommandDependencies> = async (a
           data: { orderId: newOrderId, customerId: request.body.customerId, lines, payment: request.body.payment },
         },
         context,
+        expectNewStream: true,
       });
       return reply
         .code(201)

@@ -55,6 +55,7 @@ export function createPaymentRequestsReaction(deps: PaymentRequestsDependencies)
 
   // Validated like any input: a provider's odd answer parks the order rather than writing an event
   // that could not be read back.
+  // The first answer of a payment is the stream's first event, so it is appended without reading first.
   const record = (projected: ProjectedEvent, command: PaymentCommand) =>
     handleCommand(deps, {
       decider: paymentDecider,
@@ -62,13 +63,16 @@ export function createPaymentRequestsReaction(deps: PaymentRequestsDependencies)
       streamName: paymentStream(command.data.orderId),
       command: paymentCommand.parse(command),
       context: reactionContext(projected),
+      expectNewStream: command.type !== 'RefundPayment',
     });
 
   async function authorize(projected: ProjectedEvent, { data }: PaymentRequested, signal: AbortSignal, log: Logger) {
     const { orderId, amount, currency, token } = data;
-    const before = await readPayment(orderId);
-    if (before.status !== 'empty') return log.debug({ status: before.status }, 'payment already answered; not asking again');
-
+    // Not read from the store first (the payment stream is new as a rule): a redelivery this process
+    // already answered is known from the state cache, and any other asks the provider again with the
+    // same key, which answers as before and moves no money; the payment then records nothing new.
+    const known = deps.streamStates?.get(paymentStream(orderId))?.state as PaymentState | undefined;
+    if (known && known.status !== 'empty') return log.debug({ status: known.status }, 'payment already answered; not asking again');
     const idempotencyKey = deriveId(projected.id, 'payment-authorization');
     const answer = await askUntilAnswered(() => deps.provider.authorize({ idempotencyKey, orderId, amount, currency, token }, signal), { signal, log, ...retry });
     const outcome = await record(

@@ -6,7 +6,8 @@ export type CommandResult = 'appended' | 'no_op' | 'rejected' | 'conflict' | 'fa
  * Where a command found the state it decided on: the state cache, the stream's latest snapshot and
  * the events after it, or the whole stream.
  */
-export type StreamLoad = 'cache' | 'snapshot' | 'stream';
+/** Where a command's state came from: the cache, a snapshot and its tail, the whole stream, or nowhere (a stream assumed new). */
+export type StreamLoad = 'cache' | 'assumed_new' | 'snapshot' | 'stream';
 
 /** What the write path reports: outcomes, re-runs after a concurrent write, latency, and what it read. */
 export interface CommandMetrics {

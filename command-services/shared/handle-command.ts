@@ -35,6 +35,13 @@ export interface CommandRun<Command extends { type: string }, Event extends Doma
   maxAttempts?: number;
   /** For streams that grow long (a hot sku): load from the latest snapshot instead of the first event. */
   snapshot?: SnapshotPolicy<State>;
+  /**
+   * The stream is new as a rule (an order being placed, a saga starting): decide on the initial state
+   * and append expecting no stream, without reading first. Reading a stream that does not exist is the
+   * dearest read there is; when the stream does exist, the append fails and the command runs on what
+   * is stored, as after any conflict.
+   */
+  expectNewStream?: boolean;
 }
 
 export interface CommandOutcome<Event, State> {
@@ -87,11 +94,12 @@ async function decideAndAppend<Command extends { type: string }, Event extends D
 
   try {
     while (++attempts <= maxAttempts) {
-      const cached = attempts === 1 && !context.lookForEarlierRun ? (streamStates?.get(streamName) as LoadedStream<State> | undefined) : undefined;
+      // State not read from the store on this attempt: what the cache remembers, or a stream assumed new.
+      const unread = attempts === 1 && !context.lookForEarlierRun ? unreadState(run, streamStates?.get(streamName)) : undefined;
       let stream: LoadedStream<State>;
-      if (cached) {
-        metrics.recordLoad(commandType, 'cache', 0);
-        stream = cached;
+      if (unread) {
+        metrics.recordLoad(commandType, unread.from, 0);
+        stream = unread.stream;
       } else if (context.lookForEarlierRun) {
         // An earlier run's events may be anywhere in the stream, also before the latest snapshot, and
         // finding none (the usual case) means looking at every event whichever way one reads: so read
@@ -111,9 +119,9 @@ async function decideAndAppend<Command extends { type: string }, Event extends D
       }
 
       let decision = decideOn(run, stream.state);
-      // The cache may only save a read before an append, which the expected revision then checks. A
+      // Unread state may only save a read before an append, which the expected revision then checks. A
       // no-op or a refusal appends nothing, so nothing would check it: confirm it on what is stored.
-      if (cached && !('events' in decision && decision.events.length > 0)) {
+      if (unread && !('events' in decision && decision.events.length > 0)) {
         stream = await loadFresh();
         decision = decideOn(run, stream.state);
       }
@@ -153,6 +161,15 @@ async function decideAndAppend<Command extends { type: string }, Event extends D
     done(error instanceof DomainError ? 'rejected' : error instanceof ConcurrencyConflictError ? 'conflict' : 'failed');
     throw error;
   }
+}
+
+function unreadState<Command extends { type: string }, Event extends DomainEvent, State>(
+  run: CommandRun<Command, Event, State>,
+  cached: unknown,
+): { stream: LoadedStream<State>; from: 'cache' | 'assumed_new' } | undefined {
+  if (cached) return { stream: cached as LoadedStream<State>, from: 'cache' };
+  if (!run.expectNewStream) return undefined;
+  return { stream: { state: run.decider.initialState, revision: 'no_stream', position: undefined }, from: 'assumed_new' };
 }
 
 /** A broken business rule is an answer like events are; any other error is a bug and propagates. */

@@ -11,6 +11,7 @@ import { simulatedGatewayMigrations } from '../../../command-services/payments/s
 import { createSimulatedGateway } from '../../../command-services/payments/simulated-gateway.ts';
 import { deriveEventId } from '../../../command-services/shared/command-context.ts';
 import { noCommandMetrics } from '../../../command-services/shared/command-metrics.ts';
+import { StreamStateCache } from '../../../command-services/shared/stream-state-cache.ts';
 import type { FulfillmentEvent } from '../../../domain/fulfillment/index.ts';
 import { fulfillmentStream } from '../../../domain/fulfillment/index.ts';
 import { paymentEvent, paymentStream } from '../../../domain/payment/index.ts';
@@ -47,7 +48,7 @@ const notAborted = new AbortController().signal;
 
 /** The reaction as the launcher wires it: the simulated gateway behind the resilient provider, unless a test swaps the provider. */
 const reactionWith = (provider: PaymentProvider = createResilientPaymentProvider(gateway)) =>
-  createPaymentRequestsReaction({ eventStore, metrics: noCommandMetrics, provider, logger, retryBaseMs: 10, retryCapMs: 40 });
+  createPaymentRequestsReaction({ eventStore, metrics: noCommandMetrics, streamStates: new StreamStateCache(), provider, logger, retryBaseMs: 10, retryCapMs: 40 });
 
 /** Appends a saga request to `fulfillment-{orderId}` and hands it back as the runner would deliver it. */
 async function sagaRequest(event: FulfillmentEvent, metadata: Record<string, unknown> = { correlationId: randomUUID(), causationId: randomUUID() }): Promise<ProjectedEvent> {
@@ -127,7 +128,7 @@ describe('a payment request', () => {
     expect(await readGatewayLedger(pool, orderId)).toMatchObject({ charges: 0, declines: 1 });
   });
 
-  it('delivered twice charges once and appends once', async () => {
+  it('delivered twice to one process asks the provider once, charges once and appends once', async () => {
     const orderId = randomUUID();
     const request = await paymentRequested(orderId, 'tok_ok');
     const { provider, seen } = countingGateway();
@@ -139,6 +140,15 @@ describe('a payment request', () => {
     expect(await paymentTypes(orderId)).toEqual(['PaymentAuthorized']);
     expect(await readGatewayLedger(pool, orderId)).toMatchObject({ charges: 1 });
     expect(seen.authorize).toBe(1);
+  });
+
+  it('delivered again to another process (which never read the payment) charges nothing more and appends nothing', async () => {
+    const orderId = randomUUID();
+    const request = await paymentRequested(orderId, 'tok_ok');
+    await reactionWith().handle(request, notAborted);
+    await reactionWith().handle(request, notAborted);
+    expect(await paymentTypes(orderId)).toEqual(['PaymentAuthorized']);
+    expect(await readGatewayLedger(pool, orderId)).toMatchObject({ charges: 1 });
   });
 
   it('redelivered after a crash between the charge and the append charges nothing more', async () => {
