@@ -46,7 +46,7 @@ describe('the saga runner and the payments reaction killed with SIGKILL mid-traf
     });
 
     const startedAt = Date.now();
-    const progress = logProgress(pool, () => eventStore, startedAt);
+    const progress = logProgress(() => ({ pool, eventStore }), startedAt);
     harness.defer(() => progress.stop());
     harness.onFailure(() => `--- progress:\n${progress.lines().join('\n')}`);
     let flowing = true;

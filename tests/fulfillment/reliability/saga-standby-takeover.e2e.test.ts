@@ -73,7 +73,7 @@ describe('two saga processes on one database', () => {
       cancelShare: 0.1,
     });
     const startedAt = Date.now();
-    const progress = logProgress(pool, () => eventStore, startedAt);
+    const progress = logProgress(() => ({ pool, eventStore }), startedAt);
     harness.defer(() => progress.stop());
     harness.onFailure(() => `--- progress:\n${progress.lines().join('\n')}`);
     let flowing = true;

@@ -11,13 +11,14 @@ export interface ProgressLog {
  * Samples the system while a test runs, so that a failure can show how it got there (which group fell
  * behind, when orders stopped ending). Sampling failures (a database gone at the end) are skipped.
  */
-export function logProgress(pool: pg.Pool, eventStore: () => EventStore | undefined, startedAt: number, everyMs = 2_000): ProgressLog {
+export function logProgress(system: () => { pool: pg.Pool; eventStore: EventStore } | undefined, startedAt: number, everyMs = 2_000): ProgressLog {
   const lines: string[] = [];
   let sampling: Promise<void> = Promise.resolve();
   const sample = async () => {
-    const store = eventStore();
-    if (!store) return;
-    const head = await store.headPosition();
+    const clients = system();
+    if (!clients) return;
+    const { pool, eventStore } = clients;
+    const head = await eventStore.headPosition();
     const { rows: groups } = await pool.query<{ name: string; position: string | null; epoch: string }>(
       'SELECT name, position::text, epoch::text FROM checkpoints ORDER BY name',
     );
