@@ -46,16 +46,28 @@ describe('npm start killed with SIGKILL mid-traffic and started again on the sam
     });
     const startedAt = Date.now();
     let flowing = true;
-    const trafficDone = driveOrders({ plans, concurrency: 6, target: () => serving, minDurationMs: 35_000 }).finally(() => (flowing = false));
+    let acknowledgedSoFar = 0;
+    const trafficDone = driveOrders({
+      plans,
+      concurrency: 6,
+      target: () => serving,
+      minDurationMs: 30_000,
+      onAcknowledged: (count) => (acknowledgedSoFar = count),
+    }).finally(() => (flowing = false));
 
-    const kills: Array<{ how: string; atMs: number; lifeMs: number; midTraffic: boolean }> = [];
+    // Each kill lands once a seeded number of orders were acknowledged since the last start, so both
+    // fall mid-traffic however fast the machine is.
+    const kills: Array<{ how: string; atMs: number; lifeMs: number; acknowledged: number; midTraffic: boolean }> = [];
     for (const [index, how] of (['launcher', 'launcher and postmaster'] as const).entries()) {
       const bornAt = Date.now();
-      await sleep(random.int(3_000, 8_000));
+      const threshold = acknowledgedSoFar + random.int(40, 110);
+      while (acknowledgedSoFar < threshold && flowing) await sleep(10);
+      await sleep(random.int(0, 300));
       const postmaster = how === 'launcher' ? undefined : await postmasterOf(dataDir);
+      if (how !== 'launcher') expect(postmaster, `${seed}: the postmaster on ${dataDir}`).toBeDefined();
       let restarted!: (url: string) => void;
       serving = new Promise((resolve) => (restarted = resolve));
-      kills.push({ how, atMs: Date.now() - startedAt, lifeMs: Date.now() - bornAt, midTraffic: flowing });
+      kills.push({ how, atMs: Date.now() - startedAt, lifeMs: Date.now() - bornAt, acknowledged: acknowledgedSoFar, midTraffic: flowing });
       await life.kill();
       if (postmaster !== undefined) process.kill(postmaster, 'SIGKILL');
       life = harness.spawn({ name: lifeNames[index + 1], dataDir, env });
@@ -89,7 +101,7 @@ describe('npm start killed with SIGKILL mid-traffic and started again on the sam
     const lost = traffic.unacknowledged.filter(({ answer }) => answer.status === 0).length;
     console.log(
       `npm-start-killed ${seed}: ${acknowledged.length} orders acknowledged, ${orderIds.length - acknowledged.length} more recorded of ${lost} left without an answer ` +
-        `(${describeOutcomes(outcomes)}); kills: ${kills.map((k) => `${k.how} at ${(k.atMs / 1000).toFixed(1)} s (life ${k.lifeMs} ms${k.midTraffic ? ', mid-traffic' : ''})`).join('; ')}; ` +
+        `(${describeOutcomes(outcomes)}); kills: ${kills.map((k) => `${k.how} at ${(k.atMs / 1000).toFixed(1)} s (life ${k.lifeMs} ms, after ${k.acknowledged} acknowledged${k.midTraffic ? ', mid-traffic' : ''})`).join('; ')}; ` +
         `judged ${Date.now() - startedAt} ms after the traffic started`,
     );
     expect(kills.every((kill) => kill.midTraffic), `${seed}: both kills mid-traffic`).toBe(true);

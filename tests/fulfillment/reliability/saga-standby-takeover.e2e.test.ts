@@ -77,11 +77,20 @@ describe('two saga processes on one database', () => {
     harness.defer(() => progress.stop());
     harness.onFailure(() => `--- progress:\n${progress.lines().join('\n')}`);
     let flowing = true;
-    const trafficDone = driveOrders({ plans, concurrency: 6, target: async () => httpUrl, minDurationMs: 40_000 }).finally(() => (flowing = false));
+    let acknowledgedSoFar = 0;
+    const trafficDone = driveOrders({
+      plans,
+      concurrency: 6,
+      target: async () => httpUrl,
+      minDurationMs: 45_000,
+      onAcknowledged: (count) => (acknowledgedSoFar = count),
+    }).finally(() => (flowing = false));
 
-    /** Kills the active saga process at a seeded moment and times the standby's takeover. */
+    /** Kills the active saga process once a seeded number more orders were acknowledged, and times the standby's takeover. */
     const killActive = async ([activeName, standbyName]: ['saga-a' | 'saga-b', 'saga-b' | 'saga-a']): Promise<Takeover & { midTraffic: boolean }> => {
-      await sleep(random.int(2_000, 6_000));
+      const threshold = acknowledgedSoFar + random.int(25, 60);
+      while (acknowledgedSoFar < threshold && flowing) await sleep(10);
+      await sleep(random.int(0, 300));
       const before = await checkpointRow(pool, group);
       const midTraffic = flowing;
       const killedAt = Date.now();

@@ -61,6 +61,8 @@ export interface TrafficOptions {
    * restarted launcher listens on a new port). Awaited before every request.
    */
   target(): Promise<string>;
+  /** Called after each 201, with how many there were so far (a kill schedule may go by them). */
+  onAcknowledged?(count: number): void;
   /** The orders are spread over at least this long (the i-th leaves no sooner than i/count of it), whatever the machine's speed. */
   minDurationMs?: number;
 }
@@ -91,6 +93,7 @@ export async function driveOrders(options: TrafficOptions): Promise<TrafficOutco
       const { orderId } = answer.body as { orderId: string };
       outcome.acknowledged.set(orderId, { orderId, plan, at: Date.now() });
       outcome.lastAcknowledgedAt = Date.now();
+      options.onAcknowledged?.(outcome.acknowledged.size);
       if (plan.cancelAfterMs !== undefined) {
         const delay = plan.cancelAfterMs;
         cancelling.push(

@@ -63,6 +63,7 @@ export function useSagaHarness(name: string): SagaHarness {
       if (lines) console.log(`--- ${launcher.name} (pid ${launcher.pid}), the end of its output:\n${lines}`);
     }
     for (const describe of diagnostics) console.log(describe());
+    console.log(`--- replay with RELIABILITY_SEED=${random.seed}`);
   });
   const defer = (cleanup: () => Promise<unknown>) => void cleanups.push(cleanup);
 
