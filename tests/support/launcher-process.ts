@@ -36,6 +36,8 @@ export interface LauncherProcess {
   output(): string;
   /** Resolves once it listens (runtime.json names it: migrations done, runners started), with where. */
   up(timeoutMs: number): Promise<RuntimeInfo>;
+  /** Whether it listens now (runtime.json names it). */
+  isUp(): Promise<boolean>;
   /** SIGKILL to its process group: no shutdown, no flush, like a crash or the OOM killer. */
   kill(): Promise<void>;
   /** SIGTERM (an orderly shutdown), then SIGKILL to the group if it has not exited within `graceMs`. */
@@ -76,6 +78,11 @@ export function spawnLauncher(options: LauncherOptions): LauncherProcess {
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not spawn ${name}`);
   const tail = () => output.slice(-outputLimit);
+  const runtimeInfo = async (): Promise<RuntimeInfo | undefined> => {
+    const runtime = await readFile(join(options.dataDir, 'runtime.json'), 'utf8').catch(() => undefined);
+    const info = runtime === undefined ? undefined : (JSON.parse(runtime) as RuntimeInfo);
+    return info?.pid === pid ? info : undefined;
+  };
 
   const kill = async () => {
     if (gone) return;
@@ -96,15 +103,13 @@ export function spawnLauncher(options: LauncherOptions): LauncherProcess {
       const until = Date.now() + timeoutMs;
       while (Date.now() < until) {
         if (gone) throw new Error(`${name} exited with ${await exited}:\n${tail()}`);
-        const runtime = await readFile(join(options.dataDir, 'runtime.json'), 'utf8').catch(() => undefined);
-        if (runtime !== undefined) {
-          const info = JSON.parse(runtime) as RuntimeInfo;
-          if (info.pid === pid) return info;
-        }
+        const info = await runtimeInfo();
+        if (info) return info;
         await sleep(20);
       }
       throw new Error(`${name} not up within ${timeoutMs} ms:\n${tail()}`);
     },
+    isUp: async () => !gone && (await runtimeInfo()) !== undefined,
     kill,
     stop: async (graceMs = 60_000) => {
       if (!gone) {

@@ -56,10 +56,7 @@ export async function killRepeatedly(options: KillScheduleOptions): Promise<Laun
       await life.up(90_000);
       await sleep(random.int(...options.lifeMs));
     }
-    const wasUp = !booting || (await life.up(1).then(
-      () => true,
-      () => false,
-    ));
+    const wasUp = !booting || (await life.isUp());
     const midTraffic = options.trafficFlowing();
     await life.kill();
     options.kills.push({ role: options.role, moment: wasUp ? 'running' : 'booting', lifeMs: Date.now() - bornAt, atMs: Date.now() - options.startedAt, midTraffic });
