@@ -21,8 +21,6 @@ export interface SagaHarness {
   folder(name: string): Promise<string>;
   /** Spawns a launcher that afterAll kills (its process group) if the test has not. */
   spawn(options: LauncherOptions): LauncherProcess;
-  /** Every launcher spawned so far, oldest first: their output, for a failure's message. */
-  lives(): readonly LauncherProcess[];
   /** An in-memory esdb-dev of this file's own, and a client of it; both stopped in afterAll. */
   eventStore(): Promise<{ url: string; client: EventStore }>;
   /** A fresh database on the run's cluster and a pool on it; dropped in afterAll. */
@@ -82,7 +80,6 @@ export function useSagaHarness(name: string): SagaHarness {
       launchers.push(launcher);
       return launcher;
     },
-    lives: () => launchers,
     eventStore: async () => {
       const server = await startEsdbDev({ port: 0, logger });
       defer(() => server.stop());
