@@ -30,6 +30,12 @@ import type { CommandDependencies } from './shared/command-dependencies.ts';
 /** Tables the command services keep for themselves; every process migrates them, whatever it runs. */
 export const commandServiceMigrations: readonly Migration[] = [...deadlineIndexMigrations, ...simulatedGatewayMigrations];
 
+/** Subscription groups the background work of these services runs (each holds one connection for its lock). */
+export function backgroundGroupCount(services: readonly ServiceName[]): number {
+  const perService: Partial<Record<ServiceName, number>> = { inventory: 1, orders: 1, payments: 1, fulfillment: 2 };
+  return services.reduce((count, service) => count + (perService[service] ?? 0), 0);
+}
+
 export interface BackgroundWorkOptions {
   services: readonly ServiceName[];
   deps: CommandDependencies;

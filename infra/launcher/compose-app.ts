@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { Registry } from 'prom-client';
-import { commandServiceMigrations, startBackgroundWork } from '../../command-services/background-work.ts';
+import { backgroundGroupCount, commandServiceMigrations, startBackgroundWork } from '../../command-services/background-work.ts';
 import { registerCommandServices } from '../../command-services/register-command-services.ts';
 import { createCommandMetrics } from '../../command-services/shared/command-metrics.ts';
 import { createIdempotencyStore } from '../../command-services/shared/idempotency/index.ts';
@@ -126,6 +126,16 @@ export async function composeApp(options: {
     await stopWorkers();
     throw error;
   }
+}
+
+/**
+ * Connections the runners of these services need: each holds one for its advisory lock (a standby's
+ * waits on it), and each commit takes another for its transaction; a few more for the deadline
+ * scheduler and the payment gateway. Too few, and every commit queues behind the locks.
+ */
+export function workerPoolSize(services: readonly ServiceName[]): number {
+  const groups = (services.includes('projections') ? allProjections.length : 0) + backgroundGroupCount(services);
+  return 2 * groups + 4;
 }
 
 /** Ready only while every runner of this process follows its subscription (a standby waiting for the lock is fine). */

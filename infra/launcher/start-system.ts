@@ -7,7 +7,7 @@ import { createEventStore } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
 import { startEmbeddedPostgres } from '../postgres/embedded-postgres.ts';
 import { createPgPool } from '../postgres/pool.ts';
-import { composeApp } from './compose-app.ts';
+import { composeApp, workerPoolSize } from './compose-app.ts';
 import type { Shutdown } from './shutdown.ts';
 
 /** Where the running system answers. */
@@ -31,7 +31,11 @@ export async function startSystem(config: Config, logger: Logger, shutdown: Shut
   shutdown.add('clients', 'PostgreSQL pool', () => pool.end());
 
   // The projection runners get their own connections, so catching up never starves requests.
-  const workerPool = createPgPool({ url: databaseUrl, logger: logger.child({ component: 'pg-worker-pool' }), max: 12 });
+  const workerPool = createPgPool({
+    url: databaseUrl,
+    logger: logger.child({ component: 'pg-worker-pool' }),
+    max: workerPoolSize(config.SERVICES),
+  });
   shutdown.add('clients', 'PostgreSQL worker pool', () => workerPool.end());
   const { app, stopWorkers } = await composeApp({
     logger,
