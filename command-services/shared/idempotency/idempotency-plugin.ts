@@ -11,6 +11,8 @@ export interface IdempotencyClaim {
   key: string;
   /** `route NUL key`: put it in `CommandContext.idSeed`, so event ids derive from it. */
   idSeed: string;
+  /** An earlier request with this key failed or crashed and may have appended: look for its events. */
+  mayHaveRunBefore: boolean;
 }
 
 declare module 'fastify' {
@@ -88,7 +90,7 @@ const idempotency: FastifyPluginAsync<IdempotencyPluginOptions> = async (app, op
     switch (outcome.kind) {
       case 'claimed':
         holds.set(request, { route, key, token: outcome.token, settled: false });
-        request.idempotency = { key, idSeed: `${route}\u0000${key}` };
+        request.idempotency = { key, idSeed: `${route}\u0000${key}`, mayHaveRunBefore: outcome.tookOver };
         return;
       case 'replay':
         // A Buffer body is sent as is: no serializer, so the bytes are those of the first answer.

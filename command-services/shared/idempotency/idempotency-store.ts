@@ -18,7 +18,10 @@ export type AnswerToStore = Omit<StoredAnswer, 'body'> & { body: Buffer | string
 
 /** What `begin` found for a key. */
 export type BeginOutcome =
-  /** This request runs the command; pass `token` to complete or release. */
+  /**
+   * This request runs the command; pass `token` to complete or release. `tookOver`: an earlier run with
+   * this key failed or crashed, and may have appended before it did.
+   */
   | { kind: 'claimed'; token: string; tookOver: boolean }
   /** The command already ran with this key and body: answer this. */
   | ({ kind: 'replay' } & StoredAnswer)
@@ -50,7 +53,7 @@ export interface IdempotencyStoreOptions {
 }
 
 interface EntryRow {
-  state: 'pending' | 'done';
+  state: 'pending' | 'done' | 'released';
   request_hash: Buffer;
   status: number | null;
   headers: Record<string, string | string[]> | null;
@@ -58,16 +61,19 @@ interface EntryRow {
 }
 
 /**
- * Inserts a pending entry, or takes over one whose holder let its lease run out (it crashed or hung), but
- * only for the same request body: a different body with the key is a mismatch, whatever the state.
- * One statement, so two requests can never both claim. `xmax = 0` tells an insert from a takeover.
+ * Inserts a pending entry, or takes over one whose holder let its lease run out (it crashed or hung) or
+ * released it (its command failed without a decision, a 5xx), but only for the same request body: a
+ * different body with the key is a mismatch, whatever the state. One statement, so two requests can never
+ * both claim. `xmax = 0` tells an insert (the key was never used: no earlier run can exist) from a takeover
+ * (an earlier run may have appended before it failed).
  */
 const claimSql = `
   INSERT INTO idempotency_keys AS entry (key_hash, route, request_hash, state, owner, lease_until)
   VALUES ($1, $2, $3, 'pending', $4, now() + $5::double precision * interval '1 millisecond')
   ON CONFLICT (key_hash) DO UPDATE
-    SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until, created_at = now()
-    WHERE entry.state = 'pending' AND entry.lease_until < now() AND entry.request_hash = EXCLUDED.request_hash
+    SET state = 'pending', owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until, created_at = now()
+    WHERE (entry.state = 'released' OR (entry.state = 'pending' AND entry.lease_until < now()))
+      AND entry.request_hash = EXCLUDED.request_hash
   RETURNING (xmax <> 0) AS took_over`;
 
 const readSql = 'SELECT state, request_hash, status, headers, body FROM idempotency_keys WHERE key_hash = $1';
@@ -76,7 +82,10 @@ const completeSql = `
   UPDATE idempotency_keys SET state = 'done', status = $3, headers = $4, body = $5
   WHERE key_hash = $1 AND owner = $2 AND state = 'pending'`;
 
-const releaseSql = `DELETE FROM idempotency_keys WHERE key_hash = $1 AND owner = $2 AND state = 'pending'`;
+// Kept, not deleted: the next request with the key must know that this run may have appended.
+const releaseSql = `
+  UPDATE idempotency_keys SET state = 'released', lease_until = now()
+  WHERE key_hash = $1 AND owner = $2 AND state = 'pending'`;
 
 /** Batched, so a large backlog never holds locks on many rows at once. Live leases are never purged. */
 const purgeBatchSize = 5_000;
@@ -84,7 +93,7 @@ const purgeSql = `
   DELETE FROM idempotency_keys WHERE key_hash IN (
     SELECT key_hash FROM idempotency_keys
     WHERE created_at < now() - $1::double precision * interval '1 millisecond'
-      AND (state = 'done' OR lease_until < now())
+      AND (state <> 'pending' OR lease_until < now())
     LIMIT ${purgeBatchSize})`;
 
 /** The key never reaches the table or an index: only this hash, which also scopes it to its route. */
@@ -120,7 +129,7 @@ export function createIdempotencyStore(pool: pg.Pool, options: IdempotencyStoreO
         const claimed = await query<{ took_over: boolean }>(claimSql, values);
         const claim = claimed.rows[0];
         if (claim) {
-          if (claim.took_over) log.warn({ route }, 'took over an idempotency key whose holder let its lease expire');
+          if (claim.took_over) log.info({ route }, 'took over an idempotency key whose earlier run failed or expired');
           return { kind: 'claimed', token, tookOver: claim.took_over };
         }
 
@@ -132,8 +141,8 @@ export function createIdempotencyStore(pool: pg.Pool, options: IdempotencyStoreO
           return { kind: 'replay', status: status ?? 500, headers: headers ?? {}, body: body ?? Buffer.alloc(0) };
         }
         if (Date.now() >= deadline) return { kind: 'busy' };
-        // Still pending: wait for its holder to finish. No entry: it was released in between; claim again now.
-        if (entry) await sleep(pollDelay(attempt, deadline - Date.now()));
+        // Still pending: wait for its holder to finish. Released (or purged) in between: claim again now.
+        if (entry?.state === 'pending') await sleep(pollDelay(attempt, deadline - Date.now()));
       }
     },
 

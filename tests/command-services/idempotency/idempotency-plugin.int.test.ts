@@ -76,7 +76,7 @@ describe('a command sent with an Idempotency-Key', () => {
     await withApp(async ({ app }) => {
       const key = randomUUID();
       const response = await app.inject(post('/things/a-2', { quantity: 1 }, key));
-      expect(response.json().idempotency).toEqual({ key, idSeed: `POST /things/:id {"id":"a-2"}\u0000${key}` });
+      expect(response.json().idempotency).toEqual({ key, idSeed: `POST /things/:id {"id":"a-2"}\u0000${key}`, mayHaveRunBefore: false });
     });
   });
 
@@ -152,6 +152,8 @@ describe('a command sent with an Idempotency-Key', () => {
       expect(failed.statusCode).toBe(503);
       const retried = await app.inject(post('/flaky/d-1', { quantity: 1 }, key));
       expect(retried.statusCode).toBe(201);
+      // The failed run may have appended before failing: the retry is told to look for its events.
+      expect(retried.json().idempotency).toMatchObject({ key, mayHaveRunBefore: true });
       const replayed = await app.inject(post('/flaky/d-1', { quantity: 1 }, key));
       expect(answerOf(replayed)).toEqual(answerOf(retried));
       expect(invocations.count).toBe(2);
@@ -170,6 +172,7 @@ describe('a command sent with an Idempotency-Key', () => {
         // Waits for the lease to run out (the default wait of 5 s is longer), then runs the command.
         const response = await app.inject(post('/things/e-1', { quantity: 1 }, key));
         expect(response.statusCode).toBe(201);
+        expect(response.json().idempotency).toMatchObject({ key, mayHaveRunBefore: true });
         expect(invocations.count).toBe(1);
       },
     );

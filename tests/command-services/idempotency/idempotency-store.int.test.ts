@@ -59,11 +59,22 @@ describe('a key claimed by a holder', () => {
     const key = randomUUID();
     const claim = await store.begin(route, key, hash);
     if (claim.kind !== 'claimed') throw new Error('expected a claim');
+    expect(claim.tookOver).toBe(false);
     await store.release(route, key, randomUUID());
-    expect(await rowCount(key)).toBe('1');
+    expect(await store.begin(route, key, hash)).toEqual({ kind: 'busy' });
     await store.release(route, key, claim.token);
-    expect(await rowCount(key)).toBe('0');
-    expect((await store.begin(route, key, hash)).kind).toBe('claimed');
+    // The next request with the key is told that the released run may have appended before it failed.
+    expect(await store.begin(route, key, hash)).toMatchObject({ kind: 'claimed', tookOver: true });
+    expect(await rowCount(key)).toBe('1');
+  });
+
+  it('still refuses another body once released: the released run may have appended for the first one', async () => {
+    const store = createIdempotencyStore(pool, { logger });
+    const key = randomUUID();
+    const claim = await store.begin(route, key, hash);
+    if (claim.kind !== 'claimed') throw new Error('expected a claim');
+    await store.release(route, key, claim.token);
+    expect(await store.begin(route, key, requestHashOf({ quantity: 2 }))).toEqual({ kind: 'mismatch' });
   });
 });
 

@@ -39,7 +39,7 @@ export function buildTestApp(options: { store: IdempotencyStore; logger: Logger;
   const created = z.strictObject({
     id: z.string(),
     answerId: z.string(),
-    idempotency: z.strictObject({ key: z.string(), idSeed: z.string() }).nullable(),
+    idempotency: z.strictObject({ key: z.string(), idSeed: z.string(), mayHaveRunBefore: z.boolean() }).nullable(),
   });
   const error = z.strictObject({ error: z.string(), message: z.string() });
 
