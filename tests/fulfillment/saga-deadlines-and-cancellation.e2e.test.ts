@@ -27,6 +27,21 @@ const paymentOf = async (app: App, orderId: string) => {
   return answer.statusCode === 200 ? (answer.json() as { status: string }).status : undefined;
 };
 
+describe('a slow payment', () => {
+  it('holds up no other order: one placed after it is confirmed while it still waits', async () => {
+    const { app, placeOrder, terminalOrder } = system();
+    const sku = await stockedProduct(app, { quantity: 2 });
+    const slow = await placeOrder([{ sku, quantity: 1 }], 'tok_slow');
+    const quick = await placeOrder([{ sku, quantity: 1 }], 'tok_ok');
+    expect(await terminalOrder(quick)).toMatchObject({ status: 'confirmed' });
+    const slowNow = (await app.inject({ method: 'GET', url: `/orders/${slow}` })).json() as { history: Array<{ status: string }> };
+    const steps = slowNow.history.map((line) => line.status);
+    expect(steps).toContain('payment_requested');
+    expect(steps).not.toContain('payment_authorized'); // its provider call (4 s) is still under way
+    expect(await terminalOrder(slow)).toMatchObject({ status: 'rejected', reason: 'timed_out' });
+  });
+});
+
 describe('an order whose payment is slower than its deadline', () => {
   it('is rejected as timed out, its stock released, and the late authorization refunded once', async () => {
     const { app, pool, placeOrder, terminalOrder } = system();
