@@ -13,3 +13,5 @@ export { startReactionRunner } from './reaction-runner.ts';
 export type { ReactionRunnerOptions } from './reaction-runner.ts';
 export { retryParkedReaction } from './retry-parked-reaction.ts';
 export type { Reaction } from './reaction.ts';
+export { directSource } from './all-source.ts';
+export type { AllSource, GroupSubscriptionOptions } from './all-source.ts';

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { EventStore } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
+import type { AllSource } from './all-source.ts';
 import type { Projection } from '../../projections/projection.ts';
 import type { ProjectionMetrics } from './projection-metrics.ts';
 import { consumeProjection } from './projection-session.ts';
@@ -9,6 +10,8 @@ import { startSubscriptionRunner, type SubscriptionRunner, type SubscriptionRunn
 export interface ProjectionRunnerOptions {
   projection: Projection;
   eventStore: EventStore;
+  /** Where sessions subscribe to `$all` (default: a subscription of their own on `eventStore`). */
+  source?: AllSource;
   pool: pg.Pool;
   logger: Logger;
   /** Most events per transaction. */
@@ -50,6 +53,7 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
     name: projection.name,
     handles: projection.handles,
     eventStore: options.eventStore,
+    source: options.source,
     pool,
     logger: options.logger.child({ projection: projection.name }),
     metrics: options.metrics,

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { EventStoreUnavailableError, type EventStore } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
+import type { AllSource } from './all-source.ts';
 import type { ProjectionMetrics } from './projection-metrics.ts';
 import type { Reaction } from './reaction.ts';
 import { consumeReaction } from './reaction-session.ts';
@@ -10,6 +11,8 @@ import { isTransientDatabaseError } from './transient-database-error.ts';
 export interface ReactionRunnerOptions {
   reaction: Reaction;
   eventStore: EventStore;
+  /** Where sessions subscribe to `$all` (default: a subscription of their own on `eventStore`). */
+  source?: AllSource;
   pool: pg.Pool;
   logger: Logger;
   /** Where to report checkpoint commits (events handled), reconnects, state, checkpoint and parked keys. */
@@ -47,6 +50,7 @@ export function startReactionRunner(options: ReactionRunnerOptions): Subscriptio
     name: reaction.name,
     handles: reaction.handles,
     eventStore: options.eventStore,
+    source: options.source,
     pool,
     logger: options.logger.child({ reaction: reaction.name }),
     metrics: options.metrics,

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { AllSubscription, EventStore } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
+import { directSource, type AllSource } from './all-source.ts';
 import { sleepUnlessAborted } from './backoff.ts';
 import { listParkedKeys } from './dead-letters.ts';
 import { LostRoleError } from './lost-role-error.ts';
@@ -38,6 +39,8 @@ export interface SubscriptionRunnerOptions {
   name: string;
   handles: readonly string[];
   eventStore: EventStore;
+  /** Where sessions subscribe to `$all` (default: a subscription of their own on `eventStore`). */
+  source?: AllSource;
   pool: pg.Pool;
   /** Already a child naming the group. */
   logger: Logger;
@@ -58,6 +61,7 @@ export function startSubscriptionRunner(options: SubscriptionRunnerOptions): Sub
   const { kind, name, eventStore, pool, logger, metrics } = options;
   const state = new RunnerState(logger, kind, options.progressEveryMs, options.maxBackoffMs ?? 30_000);
   const stopping = new AbortController();
+  const source = options.source ?? directSource(eventStore);
   metrics?.track(name, () => state.current);
 
   const quietTail = async (position: bigint | undefined): Promise<bigint | undefined> => {
@@ -69,11 +73,7 @@ export function startSubscriptionRunner(options: SubscriptionRunnerOptions): Sub
 
   const runSession = async (lease: ProjectionLease) => {
     state.sessionStarted(lease.from, (await listParkedKeys(pool, name)).map((parked) => parked.key));
-    const subscription = eventStore.subscribeToAll({
-      from: lease.from,
-      filter: { on: 'eventType', prefixes: [...options.handles] },
-      checkpointEvery: options.checkpointEvery ?? 32,
-    });
+    const subscription = source.subscribe({ from: lease.from, handles: options.handles, checkpointEvery: options.checkpointEvery ?? 32 });
     const closeOnStop = () => void subscription.close().catch(() => undefined);
     stopping.signal.addEventListener('abort', closeOnStop, { once: true });
     // The lock's connection failing means the lock is gone: end the subscription, commit nothing more.
