@@ -5,7 +5,7 @@ import type { Projection, ProjectedEvent, SqlStatement } from '../../projections
 import { park } from './dead-letters.ts';
 import { inlineStatements } from './inline-statements.ts';
 import { isTransientDatabaseError } from './transient-database-error.ts';
-import { toProjectedEvent } from './parsed-event.ts';
+import { parseOnce } from './parsed-event.ts';
 
 /** A change to NOTIFY once the transaction commits. */
 export interface Announcement {
@@ -23,7 +23,7 @@ export type Keyed = { recorded: RecordedEvent } & ({ key: string; projected: Pro
  */
 export function keyOf(projection: Pick<Projection, 'key'>, recorded: RecordedEvent): Keyed {
   try {
-    const projected = toProjectedEvent(recorded);
+    const projected = parseOnce(recorded);
     return { recorded, key: projection.key(projected), projected };
   } catch (error) {
     return { recorded, key: recorded.streamName, error };

@@ -34,3 +34,33 @@ export function toProjectedEvent(recorded: RecordedEvent): ProjectedEvent {
   const { type: _type, data: _data, ...place } = recorded;
   return { ...place, event };
 }
+
+type Parsed = { projected: ProjectedEvent } | { error: unknown };
+
+/**
+ * The shared tail hands one RecordedEvent object to every group of the process: its parse is kept with
+ * it (weakly: it goes when the event does), so the zod union runs once per event, not once per group.
+ * The result is shared, so it is frozen: a consumer that changed it would change it for the others.
+ * A parse failure is kept too, and rethrown to each caller (each parks the event as before).
+ */
+const parsedOnce = new WeakMap<RecordedEvent, Parsed>();
+
+export function parseOnce(recorded: RecordedEvent): ProjectedEvent {
+  let parsed = parsedOnce.get(recorded);
+  if (parsed === undefined) {
+    try {
+      parsed = { projected: deepFreeze(toProjectedEvent(recorded)) };
+    } catch (error) {
+      parsed = { error };
+    }
+    parsedOnce.set(recorded, parsed);
+  }
+  if ('error' in parsed) throw parsed.error;
+  return parsed.projected;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value) || ArrayBuffer.isView(value)) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
+}
