@@ -7,6 +7,7 @@ import type { Migration } from '../infra/postgres/migrations.ts';
 import {
   startProjectionRunner,
   startReactionRunner,
+  type AllSource,
   type ProjectionMetrics,
   type Reaction,
   type SubscriptionRunner,
@@ -39,6 +40,8 @@ export function backgroundGroupCount(services: readonly ServiceName[]): number {
 export interface BackgroundWorkOptions {
   services: readonly ServiceName[];
   deps: CommandDependencies;
+  /** Where the runners subscribe to `$all` (the process's shared tail; default: each its own subscription). */
+  source?: AllSource;
   /** Connections for the runners and the scheduler (each runner holds its lock on one). */
   pool: pg.Pool;
   logger: Logger;
@@ -68,7 +71,7 @@ export interface BackgroundWork {
  * worker across every process that runs its service.
  */
 export function startBackgroundWork(options: BackgroundWorkOptions): BackgroundWork {
-  const { services, deps, pool, logger, registry, metrics } = options;
+  const { services, deps, source, pool, logger, registry, metrics } = options;
   const reactions: Reaction[] = [];
   const projections: Projection[] = [];
   const readinessDetails: ReadinessDetails = {};
@@ -99,10 +102,10 @@ export function startBackgroundWork(options: BackgroundWorkOptions): BackgroundW
   }
 
   const runners = new Map<string, SubscriptionRunner>([
-    ...reactions.map((reaction) => [reaction.name, startReactionRunner({ reaction, eventStore: deps.eventStore, pool, logger, metrics })] as const),
+    ...reactions.map((reaction) => [reaction.name, startReactionRunner({ reaction, eventStore: deps.eventStore, source, pool, logger, metrics })] as const),
     ...projections.map(
       (projection) =>
-        [projection.name, startProjectionRunner({ projection, eventStore: deps.eventStore, pool, logger: logger.child({ projection: projection.name }), metrics })] as const,
+        [projection.name, startProjectionRunner({ projection, eventStore: deps.eventStore, source, pool, logger: logger.child({ projection: projection.name }), metrics })] as const,
     ),
   ]);
   return {

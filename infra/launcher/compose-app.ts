@@ -14,7 +14,7 @@ import { migrate } from '../postgres/migrations.ts';
 import { coreMigrations } from '../postgres/migrations/index.ts';
 import { pingDatabase } from '../postgres/pool.ts';
 import { allProjections, projectionMigrations } from '../../projections/index.ts';
-import { createProjectionMetrics, startProjectionRunner, type SubscriptionRunner } from '../subscriptions/index.ts';
+import { createProjectionMetrics, createSharedTail, startProjectionRunner, type SubscriptionRunner } from '../subscriptions/index.ts';
 import { CheckpointWatcher } from '../../query-api/read-your-writes/checkpoint-watcher.ts';
 import { readYourWrites } from '../../query-api/read-your-writes/wait-for-read-model.ts';
 import { projectionsRoutes } from '../../query-api/projections/projections-routes.ts';
@@ -56,6 +56,8 @@ export async function composeApp(options: {
   const stopPurging = idempotencyStore.startPurging();
   const registry = new Registry();
   const projectionMetrics = createProjectionMetrics(registry, { headPosition: () => eventStore.headPosition() });
+  // Every runner of this process reads one `$all` subscription: each event is received and parsed once.
+  const tail = createSharedTail({ eventStore, logger: logger.child({ component: 'shared-tail' }) });
   const runners = new Map<string, SubscriptionRunner>(
     options.services.includes('projections')
       ? allProjections.map((projection) => [
@@ -63,6 +65,7 @@ export async function composeApp(options: {
           startProjectionRunner({
             projection,
             eventStore,
+            source: tail,
             pool: options.workerPool ?? pool,
             logger: logger.child({ projection: projection.name }),
             metrics: projectionMetrics,
@@ -75,6 +78,7 @@ export async function composeApp(options: {
   const background = startBackgroundWork({
     services: options.reactions === false ? [] : options.services,
     deps: commandDeps,
+    source: tail,
     pool: options.workerPool ?? pool,
     logger,
     registry,
@@ -89,6 +93,7 @@ export async function composeApp(options: {
   const stopWorkers = async () => {
     await background.stop();
     await Promise.all([...runners.values()].map((runner) => runner.stop()));
+    await tail.close();
     await checkpoints?.stop();
     await stopPurging();
   };
