@@ -10,12 +10,21 @@ export interface GroupSubscriptionOptions {
   checkpointEvery?: number;
 }
 
+/** A group's subscription; it may know, while idle, how far the log holds nothing for the group. */
+export interface GroupSubscription extends AllSubscription {
+  /**
+   * While the consumer waits for its next message: every event up to the position returned was handed
+   * out or is not the group's. Undefined when it cannot tell (the runner then probes the store).
+   */
+  quietPosition?(): bigint | undefined;
+}
+
 /**
  * Where a runner's sessions take their `$all` subscriptions from: an ordered stream of the group's
  * events after `from`, checkpoints covering the rest, and caught-up once at the head.
  */
 export interface AllSource {
-  subscribe(options: GroupSubscriptionOptions): AllSubscription;
+  subscribe(options: GroupSubscriptionOptions): GroupSubscription;
 }
 
 /**

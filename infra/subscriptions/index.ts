@@ -14,6 +14,6 @@ export type { ReactionRunnerOptions } from './reaction-runner.ts';
 export { retryParkedReaction } from './retry-parked-reaction.ts';
 export type { Reaction } from './reaction.ts';
 export { directSource } from './all-source.ts';
-export type { AllSource, GroupSubscriptionOptions } from './all-source.ts';
+export type { AllSource, GroupSubscription, GroupSubscriptionOptions } from './all-source.ts';
 export { createSharedTail, SharedTail } from './shared-tail.ts';
 export type { SharedTailOptions, SharedTailStatus } from './shared-tail.ts';

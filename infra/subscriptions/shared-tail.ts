@@ -1,6 +1,6 @@
-import type { AllSubscription, EventStore } from '../event-store/index.ts';
+import type { EventStore } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
-import { directSource, type AllSource, type GroupSubscriptionOptions } from './all-source.ts';
+import { directSource, type AllSource, type GroupSubscription, type GroupSubscriptionOptions } from './all-source.ts';
 import { TailConsumer, type TailCounts } from './tail-consumer.ts';
 import { TailRun } from './tail-run.ts';
 
@@ -43,7 +43,7 @@ export class SharedTail implements AllSource {
     this.direct = directSource(options.eventStore);
   }
 
-  subscribe(options: GroupSubscriptionOptions): AllSubscription {
+  subscribe(options: GroupSubscriptionOptions): GroupSubscription {
     if (this.closed) throw new Error('the shared tail of $all is closed');
     if (options.handles.some((type) => type.startsWith('$'))) return this.direct.subscribe(options);
     this.consumers++;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { AllSubscription, EventStore } from '../event-store/index.ts';
+import type { EventStore } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
-import { directSource, type AllSource } from './all-source.ts';
+import { directSource, type AllSource, type GroupSubscription } from './all-source.ts';
 import { sleepUnlessAborted } from './backoff.ts';
 import { listParkedKeys } from './dead-letters.ts';
 import { LostRoleError } from './lost-role-error.ts';
@@ -22,7 +22,7 @@ export interface SubscriptionRunner {
 export interface Session {
   lease: ProjectionLease;
   /** `$all` from the lease's checkpoint (exclusive), filtered on the group's event types. */
-  subscription: AllSubscription;
+  subscription: GroupSubscription;
   /** Aborts on stop(); the subscription is then closed. */
   stopping: AbortSignal;
   /** Throws when the lock's connection failed (the subscription is then closed too). */
@@ -64,7 +64,10 @@ export function startSubscriptionRunner(options: SubscriptionRunnerOptions): Sub
   const source = options.source ?? directSource(eventStore);
   metrics?.track(name, () => state.current);
 
-  const quietTail = async (position: bigint | undefined): Promise<bigint | undefined> => {
+  const quietTail = async (subscription: GroupSubscription, position: bigint | undefined): Promise<bigint | undefined> => {
+    // The shared tail knows without asking the store; a subscription of its own does not.
+    const quiet = subscription.quietPosition?.();
+    if (quiet !== undefined && (position === undefined || quiet > position)) return quiet;
     const head = await eventStore.headPosition();
     if (position !== undefined && head <= position) return undefined;
     const safe = await probeQuietTail(eventStore, options.handles, position ?? 'start', 5_000, stopping.signal);
@@ -82,7 +85,8 @@ export function startSubscriptionRunner(options: SubscriptionRunnerOptions): Sub
       if (lease.lost.aborted) throw new Error(`lost the connection holding the ${kind} lock`, { cause: lease.lost.reason });
     };
     try {
-      await options.consume({ lease, subscription, stopping: stopping.signal, throwIfLost, state, logger, quietTail });
+      const sessionQuietTail = (position: bigint | undefined) => quietTail(subscription, position);
+      await options.consume({ lease, subscription, stopping: stopping.signal, throwIfLost, state, logger, quietTail: sessionQuietTail });
     } finally {
       stopping.signal.removeEventListener('abort', closeOnStop);
       lease.lost.removeEventListener('abort', closeOnStop);

@@ -1,5 +1,5 @@
 import type { AllSubscription, SubscriptionMessage } from '../event-store/index.ts';
-import type { AllSource, GroupSubscriptionOptions } from './all-source.ts';
+import type { AllSource, GroupSubscription, GroupSubscriptionOptions } from './all-source.ts';
 import { START_FLOOR } from './tail-ring.ts';
 import type { TailRun } from './tail-run.ts';
 
@@ -27,9 +27,10 @@ type Joined = { run: TailRun; seq: number };
  * its last considered position, and a subscription of its own otherwise (catching up from an older
  * checkpoint, or after falling out of the ring); it switches only between two messages, at the position
  * it has considered, so nothing is skipped, repeated or reordered. Events of other types become
- * checkpoints: one per `checkpointEvery` dropped, and one whenever it has read all the ring holds.
+ * checkpoints, one per `checkpointEvery` dropped (as the server's filter does) and one before caught-up;
+ * past the last ones, quietPosition() tells an idle runner how far it may move its checkpoint.
  */
-export class TailConsumer implements AllSubscription {
+export class TailConsumer implements GroupSubscription {
   private readonly handles: ReadonlySet<string>;
   private readonly checkpointEvery: number;
   /** Every event up to here was delivered or dropped (START_FLOOR: nothing yet). */
@@ -37,6 +38,8 @@ export class TailConsumer implements AllSubscription {
   /** The highest position a message handed out covers: behind `considered` while dropped events pile up. */
   private delivered: bigint;
   private caughtUpSent = false;
+  /** Waiting at the end of the ring: every message handed out was taken, none is on its way. */
+  private waiting = false;
   private closed = false;
   private wakeOnClose: (() => void) | undefined;
   private own: { subscription: AllSubscription; messages: AsyncIterator<SubscriptionMessage> } | undefined;
@@ -55,6 +58,10 @@ export class TailConsumer implements AllSubscription {
 
   [Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
     return this.messages();
+  }
+
+  quietPosition(): bigint | undefined {
+    return this.waiting && this.considered !== START_FLOOR ? this.considered : undefined;
   }
 
   /** Ends the iteration (a pending next() resolves done) and detaches; never touches other consumers. */
@@ -127,19 +134,25 @@ export class TailConsumer implements AllSubscription {
         }
         continue;
       }
-      // Read all the ring holds: the last position received is safe to announce (this is the quiet tail).
-      if (this.considered > this.delivered) {
-        dropped = 0;
-        yield this.checkpoint();
-        continue;
-      }
       if (run.failure !== undefined) throw run.failure;
       if (run.caughtUp && !this.caughtUpSent) {
+        // At the head: like the server, a checkpoint over what was dropped, then caught-up.
+        if (this.considered > this.delivered) {
+          dropped = 0;
+          yield this.checkpoint();
+          continue;
+        }
         this.caughtUpSent = true;
         yield { kind: 'caught-up' };
         continue;
       }
-      await this.until(run.changed());
+      // A checkpoint after every read-out would cost a commit per event under load: quietPosition() instead.
+      this.waiting = true;
+      try {
+        await this.until(run.changed());
+      } finally {
+        this.waiting = false;
+      }
     }
   }
 

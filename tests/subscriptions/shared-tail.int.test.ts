@@ -3,6 +3,7 @@ import { createEventStore, type EventStore } from '../../infra/event-store/index
 import { createLogger } from '../../infra/logger.ts';
 import { createSharedTail, type SharedTail } from '../../infra/subscriptions/index.ts';
 import { testEnvironment } from '../support/environment.ts';
+import { eventually } from './counter-projection.ts';
 import { appendMixed, eventsInAll, expectWellOrdered, TailReader } from './tail-reader.ts';
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
@@ -87,18 +88,25 @@ describe('the shared tail of $all', () => {
     await Promise.all([fast.subscription.close(), slow.subscription.close()]);
   });
 
-  it("moves a group's checkpoint over events of other types, up to the last one received", async () => {
+  it("covers events of other types: a checkpoint per 32 of them, and the quiet position up to the last one received once it waits", async () => {
     const tail = sharedTail();
     const from = await store.headPosition();
-    const reader = new TailReader(tail.subscribe({ from, handles: ['TailTestA'] }));
+    const subscription = tail.subscribe({ from, handles: ['TailTestA'], checkpointEvery: 32 });
+    const reader = new TailReader(subscription);
     await reader.readCaughtUp();
+    await appendMixed(store, 40, ['TailTestNoise']);
+    const checkpoints = () => reader.messages.filter((message) => message.kind === 'checkpoint').length;
+    const before = checkpoints();
+    while (checkpoints() === before) await reader.next(); // one after the 32nd dropped at the latest
     const last = await appendMixed(store, 5, ['TailTestNoise']);
-    await reader.readTo(last);
-    // Only checkpoints came (other tests may append meanwhile: the last one may lie beyond ours).
+    const waiting = reader.next(); // it waits at the end of the ring
+    await eventually(() => (subscription.quietPosition?.() ?? 0n) >= last);
+
     expect(reader.events).toEqual([]);
-    expect(reader.considered).toBeGreaterThanOrEqual(last);
     expect(reader.messages.filter((message) => message.kind === 'caught-up')).toHaveLength(1);
-    await reader.subscription.close();
+    await subscription.close();
+    await waiting;
+    expect(subscription.quietPosition?.()).toBeUndefined(); // no longer waiting
   });
 
   it('closing one group ends its iteration only; the last one out stops the tail, and the next one starts it again', async () => {

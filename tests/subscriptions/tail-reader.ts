@@ -1,30 +1,53 @@
 /* Shared by the shared tail's test files: read a subscription on demand, and what `$all` says it should have given. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { v4 as uuid } from 'uuid';
 import { expect } from 'vitest';
-import type { AllSubscription, EventStore, SubscriptionMessage } from '../../infra/event-store/index.ts';
+import type { EventStore, SubscriptionMessage } from '../../infra/event-store/index.ts';
+import type { GroupSubscription } from '../../infra/subscriptions/index.ts';
 
 /** Pulls messages only when asked, so a test decides when a consumer is slow. */
 export class TailReader {
   readonly messages: SubscriptionMessage[] = [];
   private readonly iterator: AsyncIterator<SubscriptionMessage>;
+  /** A next() still under way (readTo may return while it waits), taken by the next read. */
+  private pending: Promise<IteratorResult<SubscriptionMessage>> | undefined;
 
-  constructor(readonly subscription: AllSubscription) {
+  constructor(readonly subscription: GroupSubscription) {
     this.iterator = subscription[Symbol.asyncIterator]();
   }
 
   /** The next message (recorded); undefined when the iteration ended. */
   async next(): Promise<SubscriptionMessage | undefined> {
-    const result = await this.iterator.next();
+    const result = await (this.pending ?? this.iterator.next());
+    this.pending = undefined;
     if (result.done) return undefined;
     this.messages.push(result.value);
     return result.value;
   }
 
-  /** Reads until everything up to `position` was considered (an event or a checkpoint at or past it). */
+  /**
+   * Reads until everything up to `position` was considered: an event or a checkpoint at or past it, or,
+   * while the consumer waits for more, its quiet position.
+   */
   async readTo(position: bigint): Promise<void> {
     while ((this.considered ?? -1n) < position) {
+      this.pending ??= this.iterator.next();
+      const arrived = await Promise.race([this.pending.then(() => true), this.quietAt(position)]);
+      if (!arrived) return;
       if ((await this.next()) === undefined) throw new Error('the subscription ended before reaching the position');
     }
+  }
+
+  /** Resolves false once the quiet position reaches `position` (polled), true when a message comes first. */
+  private async quietAt(position: bigint): Promise<boolean> {
+    const pending = this.pending;
+    let arrived = false;
+    void pending?.then(() => (arrived = true));
+    while (!arrived) {
+      if ((this.subscription.quietPosition?.() ?? -1n) >= position) return false;
+      await sleep(10);
+    }
+    return true;
   }
 
   async readCaughtUp(): Promise<void> {
