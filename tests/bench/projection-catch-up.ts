@@ -10,7 +10,7 @@ import type { Logger } from '../../infra/logger.ts';
 import { coreMigrations } from '../../infra/postgres/migrations/index.ts';
 import { migrate } from '../../infra/postgres/migrations.ts';
 import { createPgPool } from '../../infra/postgres/pool.ts';
-import { startProjectionRunner } from '../../infra/subscriptions/index.ts';
+import { createSharedTail, startProjectionRunner } from '../../infra/subscriptions/index.ts';
 import { allProjections, projectionMigrations } from '../../projections/index.ts';
 import type { CommerceLog } from './commerce-log.ts';
 import { rate, report } from './figures.ts';
@@ -62,9 +62,11 @@ export async function catchUp(options: CatchUpOptions): Promise<CatchUpResult> {
     await roundTrips(pool);
     const cpuBefore = ownCpuSeconds();
     const started = performance.now();
+    // As composeApp wires them: behind the head, each catches up on its own and then joins the shared tail.
+    const source = createSharedTail({ eventStore, logger });
     const tracked = allProjections.map((projection) => ({
       projection,
-      runner: startProjectionRunner({ projection, eventStore, pool, logger, batchSize: options.batchSize }),
+      runner: startProjectionRunner({ projection, eventStore, source, pool, logger, batchSize: options.batchSize }),
       atHeadMs: undefined as number | undefined,
       considered: 0,
     }));
