@@ -14,7 +14,13 @@ import { migrate } from '../postgres/migrations.ts';
 import { coreMigrations } from '../postgres/migrations/index.ts';
 import { pingDatabase } from '../postgres/pool.ts';
 import { allProjections, projectionMigrations } from '../../projections/index.ts';
-import { createProjectionMetrics, createSharedTail, startProjectionRunner, type SubscriptionRunner } from '../subscriptions/index.ts';
+import {
+  createProjectionMetrics,
+  createSharedTail,
+  registerSharedTailMetrics,
+  startProjectionRunner,
+  type SubscriptionRunner,
+} from '../subscriptions/index.ts';
 import { CheckpointWatcher } from '../../query-api/read-your-writes/checkpoint-watcher.ts';
 import { readYourWrites } from '../../query-api/read-your-writes/wait-for-read-model.ts';
 import { projectionsRoutes } from '../../query-api/projections/projections-routes.ts';
@@ -58,6 +64,7 @@ export async function composeApp(options: {
   const projectionMetrics = createProjectionMetrics(registry, { headPosition: () => eventStore.headPosition() });
   // Every runner of this process reads one `$all` subscription: each event is received and parsed once.
   const tail = createSharedTail({ eventStore, logger: logger.child({ component: 'shared-tail' }) });
+  registerSharedTailMetrics(registry, tail);
   const runners = new Map<string, SubscriptionRunner>(
     options.services.includes('projections')
       ? allProjections.map((projection) => [

@@ -17,3 +17,4 @@ export { directSource } from './all-source.ts';
 export type { AllSource, GroupSubscription, GroupSubscriptionOptions } from './all-source.ts';
 export { createSharedTail, SharedTail } from './shared-tail.ts';
 export type { SharedTailOptions, SharedTailStatus } from './shared-tail.ts';
+export { registerSharedTailMetrics } from './shared-tail-metrics.ts';

@@ -1,7 +1,8 @@
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventStore, type EventStore } from '../../infra/event-store/index.ts';
 import { createLogger } from '../../infra/logger.ts';
-import { createSharedTail, type SharedTail } from '../../infra/subscriptions/index.ts';
+import { createSharedTail, registerSharedTailMetrics, type SharedTail } from '../../infra/subscriptions/index.ts';
 import { testEnvironment } from '../support/environment.ts';
 import { eventually } from './counter-projection.ts';
 import { appendMixed, eventsInAll, expectWellOrdered, TailReader } from './tail-reader.ts';
@@ -135,6 +136,23 @@ describe('the shared tail of $all', () => {
     expect(again.events).toEqual(await eventsInAll(store, second, third, ['TailTestA']));
     expect(tail.status()).toMatchObject({ running: true, consumers: 1 });
     await again.subscription.close();
+  });
+
+  it('shows on /metrics whether it runs, its groups, and how often they joined or fell behind', async () => {
+    const tail = sharedTail();
+    const registry = new Registry();
+    registerSharedTailMetrics(registry, tail);
+    const from = await store.headPosition();
+    const reader = new TailReader(tail.subscribe({ from, handles: ['TailTestA'] }));
+    const last = await appendMixed(store, 2, ['TailTestA']);
+    await reader.readTo(last);
+    const text = await registry.metrics();
+    expect(text).toMatch(/^shared_tail_running 1$/m);
+    expect(text).toMatch(/^shared_tail_groups 1$/m);
+    expect(text).toMatch(/^shared_tail_joins_total 1$/m);
+    expect(text).toMatch(/^shared_tail_fell_behind_total 0$/m);
+    await reader.subscription.close();
+    expect(await registry.metrics()).toMatch(/^shared_tail_running 0$/m);
   });
 
   it('refuses new groups once closed', async () => {
