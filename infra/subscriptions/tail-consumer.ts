@@ -190,7 +190,7 @@ export class TailConsumer implements GroupSubscription {
     await own.messages.return?.().catch(() => undefined);
   }
 
-  /** Waits for `work`, or for close(); rejects as `work` does. No listener outlives the wait. */
+  /** Waits for `work` (the run's start or next change, both short-lived), or for close(); rejects as `work` does. */
   private async until(work: Promise<void>): Promise<void> {
     if (this.closed) return;
     try {
