@@ -15,6 +15,8 @@ export async function probeQuietTail(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<bigint | undefined> {
+  // A runner already stopping would wait the whole timeout: the abort listener below never fires for it.
+  if (signal.aborted) return undefined;
   const probe = eventStore.subscribeToAll({
     from,
     filter: { on: 'eventType', prefixes: [...handles] },

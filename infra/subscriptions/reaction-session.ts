@@ -93,7 +93,7 @@ export function consumeReaction(options: ReactionSessionOptions): (session: Sess
         const live = state.current.state === 'live';
         const result = live ? await withTimeout(pending, options.idleProbeMs) : await pending;
         if (result === 'timeout') {
-          if (!window.empty) continue;
+          if (!window.empty || ending.signal.aborted) continue;
           const quiet = await session.quietTail(window.safe);
           if (quiet !== undefined && window.quiet(quiet)) committer.poke();
           continue;
