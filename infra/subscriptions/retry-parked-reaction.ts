@@ -4,7 +4,7 @@ import { inTransaction } from '../postgres/transaction.ts';
 import { lockDeadLetters } from './dead-letters.ts';
 import { fromStoredRecordedEvent, toProjectedEvent, type StoredRecordedEvent } from './parsed-event.ts';
 import type { Reaction } from './reaction.ts';
-import type { RetryOutcome } from './retry-parked.ts';
+import { replayParkedKeys, type RetryOutcome } from './replay-parked-keys.ts';
 
 /**
  * Replays the dead letters of one key (or of every key, oldest first) through `reaction.handle`, in
@@ -19,30 +19,11 @@ export async function retryParkedReaction(
   logger: Logger,
   options: { key?: string; signal?: AbortSignal } = {},
 ): Promise<RetryOutcome> {
-  const keys =
-    options.key !== undefined
-      ? [options.key]
-      : (
-          await pool.query<{ key: string }>(
-            'SELECT key FROM dead_letters WHERE name = $1 GROUP BY key ORDER BY min(position)',
-            [reaction.name],
-          )
-        ).rows.map((row) => row.key);
   const signal = options.signal ?? new AbortController().signal;
-  let replayed = 0;
-  const stillParked: string[] = [];
-  for (const key of keys) {
-    for (;;) {
-      const step = await replayOldest(pool, reaction, key, logger, signal);
-      if (step === 'empty') break;
-      if (step === 'failed') {
-        stillParked.push(key);
-        break;
-      }
-      replayed++;
-    }
-  }
-  return { replayed, stillParked };
+  return replayParkedKeys(pool, reaction.name, options.key, async (key) => {
+    const step = await replayOldest(pool, reaction, key, logger, signal);
+    return step === 'handled' ? 'replayed' : step;
+  });
 }
 
 /**

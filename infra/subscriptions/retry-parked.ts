@@ -2,13 +2,9 @@ import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { Projection } from '../../projections/projection.ts';
 import { applyDeadLetter } from './apply-dead-letter.ts';
+import { replayParkedKeys, type RetryOutcome } from './replay-parked-keys.ts';
 
-export interface RetryOutcome {
-  /** Dead letters applied and removed. */
-  replayed: number;
-  /** Keys still parked (the first event of each failed again, its error updated). */
-  stillParked: string[];
-}
+export type { RetryOutcome } from './replay-parked-keys.ts';
 
 /**
  * Replays the dead letters of one key (or of every key) in `$all` order, each in its own transaction
@@ -21,24 +17,8 @@ export async function retryParked(
   logger: Logger,
   options: { key?: string; schema?: string } = {},
 ): Promise<RetryOutcome> {
-  const keys =
-    options.key !== undefined
-      ? [options.key]
-      : (await pool.query<{ key: string }>('SELECT DISTINCT key FROM dead_letters WHERE name = $1', [projection.name])).rows.map(
-          (row) => row.key,
-        );
-  let replayed = 0;
-  const stillParked: string[] = [];
-  for (const key of keys) {
-    for (;;) {
-      const step = await applyDeadLetter(pool, projection, key, logger, options.schema);
-      if (step === 'empty') break;
-      if (step === 'failed') {
-        stillParked.push(key);
-        break;
-      }
-      replayed++;
-    }
-  }
-  return { replayed, stillParked };
+  return replayParkedKeys(pool, projection.name, options.key, async (key) => {
+    const step = await applyDeadLetter(pool, projection, key, logger, options.schema);
+    return step === 'applied' ? 'replayed' : step;
+  });
 }
