@@ -1,4 +1,4 @@
-import { setMaxListeners } from 'node:events';
+import { addAbortListener, setMaxListeners } from 'node:events';
 import type pg from 'pg';
 import type { RecordedEvent, SubscriptionMessage } from '../event-store/index.ts';
 import { keyOf } from './apply-or-park.ts';
@@ -104,8 +104,9 @@ export function consumeReaction(options: ReactionSessionOptions): (session: Sess
       }
     };
 
-    stopping.addEventListener('abort', end, { once: true });
-    lease.lost.addEventListener('abort', end, { once: true });
+    // (addAbortListener: a signal aborted before the session began still ends it)
+    const onStop = addAbortListener(stopping, end);
+    const onLost = addAbortListener(lease.lost, end);
     const reconciling = setInterval(() => void parked.reconcile(pool, reaction.name, lanes, ending.signal).catch(() => undefined), 1_000);
     let readError: unknown;
     try {
@@ -116,8 +117,8 @@ export function consumeReaction(options: ReactionSessionOptions): (session: Sess
     end();
     void pending?.catch(() => undefined); // closed with the subscription: its outcome no longer matters
     clearInterval(reconciling);
-    stopping.removeEventListener('abort', end);
-    lease.lost.removeEventListener('abort', end);
+    onStop[Symbol.dispose]();
+    onLost[Symbol.dispose]();
     await lanes.settled();
     try {
       await committer.close();

@@ -1,3 +1,4 @@
+import { addAbortListener } from 'node:events';
 import type pg from 'pg';
 import type { EventStore } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
@@ -78,9 +79,11 @@ export function startSubscriptionRunner(options: SubscriptionRunnerOptions): Sub
     state.sessionStarted(lease.from, (await listParkedKeys(pool, name)).map((parked) => parked.key));
     const subscription = source.subscribe({ from: lease.from, handles: options.handles, checkpointEvery: options.checkpointEvery ?? 32 });
     const closeOnStop = () => void subscription.close().catch(() => undefined);
-    stopping.signal.addEventListener('abort', closeOnStop, { once: true });
+    // addAbortListener also fires for a signal aborted already: a stop during the awaits above
+    // (taking the lease, listing parked keys) would otherwise never reach this session.
+    const onStop = addAbortListener(stopping.signal, closeOnStop);
     // The lock's connection failing means the lock is gone: end the subscription, commit nothing more.
-    lease.lost.addEventListener('abort', closeOnStop, { once: true });
+    const onLost = addAbortListener(lease.lost, closeOnStop);
     const throwIfLost = () => {
       if (lease.lost.aborted) throw new Error(`lost the connection holding the ${kind} lock`, { cause: lease.lost.reason });
     };
@@ -88,8 +91,8 @@ export function startSubscriptionRunner(options: SubscriptionRunnerOptions): Sub
       const sessionQuietTail = (position: bigint | undefined) => quietTail(subscription, position);
       await options.consume({ lease, subscription, stopping: stopping.signal, throwIfLost, state, logger, quietTail: sessionQuietTail });
     } finally {
-      stopping.signal.removeEventListener('abort', closeOnStop);
-      lease.lost.removeEventListener('abort', closeOnStop);
+      onStop[Symbol.dispose]();
+      onLost[Symbol.dispose]();
       await subscription.close().catch(() => undefined);
     }
   };
