@@ -8,8 +8,11 @@
  * highest rate it kept up with is reported. Baseline of the same run: a bare 1-event append loop (64 in
  * flight) against the same esdb-dev, and what that allows for the ~8 appends an order costs.
  *
- * BENCH_SECONDS (default 15) per rate; BENCH_RATES (default 100,200,300,400,500,600,800); PAYMENT_SLOW_MS
- * (default 3000, as `npm start`).
+ * When even the first rate is too much, lower rates are tried until one is kept up with, so the
+ * highest sustainable rate is always reported.
+ *
+ * BENCH_SECONDS (default 15) per rate; BENCH_RATES (default 100,200,300,400,500,600,800); BENCH_LOWER_RATES
+ * (default 70,50,35,25,15,10); PAYMENT_SLOW_MS (default 3000, as `npm start`).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +27,7 @@ import { jsonClient, startSystem } from './http-load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const rates = (process.env.BENCH_RATES ?? '100,200,300,400,500,600,800').split(',').map(Number);
+const lowerRates = (process.env.BENCH_LOWER_RATES ?? '70,50,35,25,15,10').split(',').map(Number);
 const slowMs = Number(process.env.PAYMENT_SLOW_MS ?? 3000);
 const productCount = 20;
 
@@ -50,6 +54,14 @@ export async function run() {
       report(`${offered} orders/s offered, 5% tok_slow`, figures);
       if (!figures.keptUp) break;
       best = { rate: offered, figures };
+    }
+    for (const offered of best ? [] : lowerRates) {
+      const figures = await driveAt(offered, client, skus, watcher);
+      report(`${offered} orders/s offered, 5% tok_slow`, figures);
+      if (figures.keptUp) {
+        best = { rate: offered, figures };
+        break;
+      }
     }
     if (best) report(`highest rate kept up with: ${best.rate} orders/s`, best.figures);
     else report('highest rate kept up with', { none: 'not even the first rate' });
@@ -104,9 +116,11 @@ async function driveAt(offered: number, client: Client, skus: string[], watcher:
   }
   fast.sort((a, b) => a - b);
   slow.sort((a, b) => a - b);
-  const fastTerminalBy = Math.max(...fast.map((latency, index) => latency + 0 * index), 0);
   const completedPerSecond = rate(fast.length + slow.length, lastTerminal - started);
   const p99 = percentile(fast, 99);
+  // The next rate starts on an idle system: a backlog left from this one would be billed to it.
+  const drainUntil = performance.now() + 120_000;
+  while (performance.now() < drainUntil && [...sent.keys()].some((orderId) => !watcher.terminalAt.has(orderId))) await sleep(200);
   return {
     'orders placed': sent.size,
     'POST failures': failures,
@@ -114,7 +128,7 @@ async function driveAt(offered: number, client: Client, skus: string[], watcher:
     'terminal/s': completedPerSecond,
     'p50 ms': percentile(fast, 50).toFixed(1),
     'p99 ms': p99.toFixed(1),
-    'max ms': fastTerminalBy.toFixed(0),
+    'max ms': (fast.at(-1) ?? 0).toFixed(0),
     'tok_slow p50 ms': percentile(slow, 50).toFixed(0),
     unfinished,
     // Kept up: every order ended, the offered rate was placed, and no queue built up (p99 under a second).
