@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
-import type { Projection } from '../../projections/projection.ts';
+import type { Projection } from './projection-contract.ts';
 import type { Batch } from './batch-reader.ts';
 import { applyBatch, keyOf, type Announcement } from './apply-or-park.ts';
 import { lockDeadLetters } from './dead-letters.ts';

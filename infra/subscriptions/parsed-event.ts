@@ -1,6 +1,6 @@
 import { allEvents } from '../../domain/events.ts';
 import type { RecordedEvent } from '../event-store/index.ts';
-import type { ProjectedEvent } from '../../projections/projection.ts';
+import type { ProjectedEvent } from './projection-contract.ts';
 
 /** A recorded event as stored in dead_letters.event: JSON-safe (bigints as decimal strings). */
 export interface StoredRecordedEvent {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { EventStore } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
 import type { AllSource } from './all-source.ts';
-import type { Projection } from '../../projections/projection.ts';
+import type { Projection } from './projection-contract.ts';
 import type { ProjectionMetrics } from './projection-metrics.ts';
 import { consumeProjection } from './projection-session.ts';
 import { startSubscriptionRunner, type SubscriptionRunner, type SubscriptionRunnerStatus } from './subscription-runner.ts';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Projection } from '../../projections/projection.ts';
+import type { Projection } from './projection-contract.ts';
 import { BatchReader } from './batch-reader.ts';
 import { commitBatch } from './commit-batch.ts';
 import { LostRoleError } from './lost-role-error.ts';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { EventStoreUnavailableError, formatPosition, type EventStore } from '../event-store/index.ts';
 import { toDatabaseError } from '../postgres/database-unavailable.ts';
-import type { Projection } from '../../projections/projection.ts';
+import type { Projection } from './projection-contract.ts';
 import type { Reaction } from './reaction.ts';
 import type { SubscriptionRunnerStatus } from './runner-state.ts';
 

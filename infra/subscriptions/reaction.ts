@@ -1,5 +1,5 @@
 import type { StoredEventType } from '../../domain/events.ts';
-import type { ProjectedEvent } from '../../projections/projection.ts';
+import type { ProjectedEvent } from './projection-contract.ts';
 
 /**
  * A consumer of `$all` whose effect is appending events (or calling out), not writing rows: the

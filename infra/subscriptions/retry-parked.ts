@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
-import type { Projection } from '../../projections/projection.ts';
+import type { Projection } from './projection-contract.ts';
 import { applyDeadLetter } from './apply-dead-letter.ts';
 import { replayParkedKeys, type RetryOutcome } from './replay-parked-keys.ts';
 
