@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../../domain/shared/index.ts';
 import { parsePosition } from '../../infra/event-store/index.ts';
 import { errorEnvelope } from '../../infra/http/error-envelope.ts';
 import { MAX_PAGE_SIZE } from '../../projections/index.ts';
@@ -19,7 +20,8 @@ export const singleQuery = z.strictObject({ minPosition: minPosition.optional() 
 /** Query of a list GET: keyset pagination (DESIGN §6) and minPosition. */
 export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe(`Items per page, 1–${MAX_PAGE_SIZE} (default 20)`),
-  cursor: z.string().min(1).max(200).optional().describe('`nextCursor` of the previous page'),
+  // Cursors reach SQL as parameters: a NUL there is a PostgreSQL error (22021), so refuse it here.
+  cursor: plainText(1, 200).optional().describe('`nextCursor` of the previous page'),
   minPosition: minPosition.optional(),
 });
 
