@@ -48,7 +48,8 @@ describe('statements inlined into one query string', () => {
 
   it('replaces $10 as the tenth value, not the first followed by a zero', () => {
     const values = Array.from({ length: 10 }, (_, index) => `v${index + 1}`);
-    expect(inlineStatements([{ text: 'SELECT $1, $10', values }])).toBe("SELECT 'v1', 'v10'");
+    const text = 'SELECT $1, $10, $2, $3, $4, $5, $6, $7, $8, $9';
+    expect(inlineStatements([{ text, values }])).toBe("SELECT 'v1', 'v10', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9'");
   });
 
   it('declines values pg would serialise otherwise, so the caller sends them as parameters', () => {
