@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from '../../infra/logger.ts';
 import { backoffDelay, sleepUnlessAborted } from '../../infra/subscriptions/backoff.ts';
+import { parseCheckpointAnnouncement } from './checkpoint-announcement.ts';
 
 /** What a wait ended with: the checkpoint reached the position, or how far it got before the bound. */
 export type WaitOutcome = { reached: true } | { reached: false; checkpoint: bigint | undefined };
@@ -114,8 +115,10 @@ export class CheckpointWatcher {
       ended.catch(() => undefined);
       client.on('notification', (message) => {
         if (message.channel !== channel || message.payload === undefined) return;
-        const { projection, position } = JSON.parse(message.payload) as { projection: string; position: string };
-        this.advance(projection, BigInt(position));
+        // Thrown here, an error would be uncaught (emitted from the socket's data handler) and end the process.
+        const announced = parseCheckpointAnnouncement(message.payload);
+        if (announced) this.advance(announced.projection, announced.position);
+        else this.logger.warn({ channel, payload: message.payload.slice(0, 200) }, 'malformed checkpoint announcement ignored');
       });
       // Named, so that operators (and tests) can tell this long-lived session apart in pg_stat_activity.
       await client.query(`SET application_name = 'checkpoint-watcher'`);
