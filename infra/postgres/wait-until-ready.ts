@@ -44,8 +44,9 @@ async function answersSelectOne(url: string): Promise<boolean> {
     await client.connect();
     await client.query('SELECT 1');
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // A refused password is an answer too: which password the cluster takes is settled once it is up.
+    return (error as { code?: string }).code === '28P01';
   } finally {
     await client.end().catch(() => undefined);
   }
