@@ -120,7 +120,11 @@ export async function composeApp(options: {
         if (checkpoints) {
           await registerQueryApi(instance, {
             pool,
-            readYourWrites: readYourWrites(checkpoints, options.readYourWritesTimeoutMs ?? 5_000),
+            readYourWrites: readYourWrites({
+              watcher: checkpoints,
+              timeoutMs: options.readYourWritesTimeoutMs ?? 5_000,
+              headPosition: () => eventStore.headPosition(),
+            }),
           });
           await instance.register(projectionsRoutes, {
             pool,

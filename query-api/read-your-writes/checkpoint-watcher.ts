@@ -59,6 +59,11 @@ export class CheckpointWatcher {
     return this.reached(projection, position) ? { reached: true } : { reached: false, checkpoint: this.known.get(projection) };
   }
 
+  /** True when `projection` is known to have considered `position` already (no database access). */
+  hasConsidered(projection: string, position: bigint): boolean {
+    return this.reached(projection, position);
+  }
+
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.running;

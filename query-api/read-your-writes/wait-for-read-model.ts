@@ -1,6 +1,7 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { formatPosition, parsePosition } from '../../infra/event-store/index.ts';
 import type { CheckpointWatcher } from './checkpoint-watcher.ts';
+import { PositionAheadOfStoreError } from './position-ahead-of-store.ts';
 
 /** The read model did not consider the asked position within the bound: 504, naming how far it got. */
 export class ReadModelBehindError extends Error {
@@ -18,32 +19,84 @@ export class ReadModelBehindError extends Error {
   }
 }
 
+/** A position a reader asked to see, and where it was sent (the path named by a 400). */
+export interface AskedPosition {
+  position: bigint;
+  field: 'headers.es-min-position' | 'querystring.minPosition';
+}
+
 /**
  * The position a reader asked to see: `ES-Min-Position` or `?minPosition=` (the later of the two when both
  * are sent). The route schemas have validated both already.
  */
-export function minPositionOf(request: FastifyRequest): bigint | undefined {
+export function minPositionOf(request: FastifyRequest): AskedPosition | undefined {
   const header = request.headers['es-min-position'];
   const query = (request.query as { minPosition?: string } | undefined)?.minPosition;
-  const positions = [typeof header === 'string' ? header : undefined, query]
-    .filter((text): text is string => text !== undefined)
-    .map((text) => parsePosition(text))
-    .filter((position): position is bigint => position !== undefined);
-  return positions.length === 0 ? undefined : positions.reduce((a, b) => (a > b ? a : b));
+  const asked = [
+    { text: typeof header === 'string' ? header : undefined, field: 'headers.es-min-position' as const },
+    { text: query, field: 'querystring.minPosition' as const },
+  ].flatMap(({ text, field }) => {
+    const position = text === undefined ? undefined : parsePosition(text);
+    return position === undefined ? [] : [{ position, field }];
+  });
+  return asked.length === 0 ? undefined : asked.reduce((a, b) => (a.position >= b.position ? a : b));
+}
+
+export interface ReadYourWritesOptions {
+  watcher: CheckpointWatcher;
+  /** Longest a GET waits before answering 504. */
+  timeoutMs: number;
+  /** The event store's last position, read fresh: a position beyond it is refused instead of awaited. */
+  headPosition: () => Promise<bigint>;
 }
 
 /**
  * Read-your-writes (DESIGN §6): a preHandler per read model that holds a GET until that read model's
  * projection has considered the position the client names, woken by the projection's commit.
  */
-export function readYourWrites(watcher: CheckpointWatcher, timeoutMs: number) {
+export function readYourWrites({ watcher, timeoutMs, headPosition }: ReadYourWritesOptions) {
   return (readModel: string): preHandlerAsyncHookHandler =>
-    async (request) => {
-      const minPosition = minPositionOf(request);
-      if (minPosition === undefined) return;
-      const outcome = await watcher.waitFor(readModel, minPosition, timeoutMs);
-      if (!outcome.reached) throw new ReadModelBehindError(readModel, minPosition, outcome.checkpoint, timeoutMs);
+    async (request, reply) => {
+      const asked = minPositionOf(request);
+      if (asked === undefined) return;
+      // Only a reader about to wait costs a read of the head, and it is read fresh: a position the client
+      // was just answered is always at or below it.
+      if (!watcher.hasConsidered(readModel, asked.position)) {
+        const ahead = await beyondHead(asked, headPosition, request.log);
+        if (ahead) return refuse(ahead, request, reply);
+      }
+      const outcome = await watcher.waitFor(readModel, asked.position, timeoutMs);
+      if (!outcome.reached) throw new ReadModelBehindError(readModel, asked.position, outcome.checkpoint, timeoutMs);
     };
+}
+
+/**
+ * The error when the position is beyond the store's head. The query side serves from PostgreSQL alone:
+ * with the event store not answering, the reader waits as it did before this check, within the same bound.
+ */
+async function beyondHead(
+  asked: AskedPosition,
+  headPosition: () => Promise<bigint>,
+  log: FastifyBaseLogger,
+): Promise<PositionAheadOfStoreError | undefined> {
+  let head: bigint;
+  try {
+    head = await headPosition();
+  } catch (error) {
+    log.debug({ err: error }, 'could not read the event store head; waiting without checking the position');
+    return undefined;
+  }
+  return asked.position > head ? new PositionAheadOfStoreError(asked.field, asked.position, head) : undefined;
+}
+
+/** Answered here rather than thrown: a 400 of the query API alone, in the envelope, naming the field. */
+function refuse(error: PositionAheadOfStoreError, request: FastifyRequest, reply: FastifyReply) {
+  request.log.info({ error: 'position_ahead_of_store', status: 400, head: formatPosition(error.head) }, error.message);
+  return reply.code(400).send({
+    error: 'position_ahead_of_store',
+    message: error.message,
+    details: [{ path: error.field, message: error.message }],
+  });
 }
 
 export type ReadYourWrites = ReturnType<typeof readYourWrites>;

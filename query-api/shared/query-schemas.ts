@@ -9,7 +9,7 @@ export const minPosition = z
   .string()
   .regex(/^(0|[1-9][0-9]{0,19})$/, { message: 'must be a uint64 decimal string', abort: true })
   .refine((text) => parsePosition(text) !== undefined, 'must be at most 18446744073709551615')
-  .describe('Wait until this read model has considered `$all` up to this position (read-your-writes)');
+  .describe('Wait until this read model has considered `$all` up to this position (read-your-writes); beyond the event store head it is 400');
 
 /** Every GET of a read model accepts ES-Min-Position; other headers pass untouched. */
 export const readModelHeaders = z.object({ 'es-min-position': minPosition.optional() });
