@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { SqlStatement } from '../../projections/projection.ts';
+import type { SqlStatement } from './projection-contract.ts';
 import { findPlaceholders, type Placeholder } from './sql-placeholders.ts';
 
 /**
