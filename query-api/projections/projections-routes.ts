@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { EventStore } from '../../infra/event-store/index.ts';
 import { errorEnvelope } from '../../infra/http/error-envelope.ts';
+import { serviceErrorHandler } from '../../infra/http/error-handler.ts';
 import type { Logger } from '../../infra/logger.ts';
 import {
   describeProjections,
@@ -14,6 +15,7 @@ import {
 } from '../../infra/subscriptions/index.ts';
 import type { Projection } from '../../projections/index.ts';
 import { ResourceNotFoundError } from '../shared/not-found.ts';
+import { queryErrorAnswer } from '../shared/query-errors.ts';
 
 export interface ProjectionsRoutesOptions {
   pool: pg.Pool;
@@ -54,6 +56,7 @@ const projectionName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must be a pr
 
 /** Operations on the subscription groups: each projection's and reaction's progress and parked keys, and replaying them. */
 export const projectionsRoutes: FastifyPluginAsyncZod<ProjectionsRoutesOptions> = async (app, options) => {
+  app.setErrorHandler(serviceErrorHandler(queryErrorAnswer));
   const reactions = options.reactions ?? [];
   // Replays a group's parked keys (one, or all when key is undefined): a projection's rows, a reaction's handler.
   type Retry = (logger: Logger, options: { key?: string }) => Promise<RetryOutcome>;

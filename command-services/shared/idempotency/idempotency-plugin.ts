@@ -3,7 +3,7 @@ import fastifyPlugin from 'fastify-plugin';
 import { requestHashOf, canonicalJson } from './canonical-json.ts';
 import { readIdempotencyKey } from './idempotency-key-header.ts';
 import type { IdempotencyStore } from './idempotency-store.ts';
-import { answerOf, defaultReplayedHeaders, isDecisionStatus } from './stored-answer.ts';
+import { answerOf, defaultReplayedHeaders, isDecision } from './stored-answer.ts';
 
 /** What a route handler learns about the Idempotency-Key of the request it serves. */
 export interface IdempotencyClaim {
@@ -40,18 +40,6 @@ interface Hold {
   key: string;
   token: string;
   settled: boolean;
-}
-
-/** Requests whose answer must not be stored although its status is a decision status. */
-const transientAnswers = new WeakSet<FastifyRequest>();
-
-/**
- * Marks the answer to this request as transient: the key is released instead of storing it. For answers
- * whose status looks like a decision but invites a retry, such as a 409 "the stream kept changing, retry"
- * (ConcurrencyConflictError): stored, it would replay that 409 to every retry for a day.
- */
-export function doNotStoreAnswer(request: FastifyRequest): void {
-  transientAnswers.add(request);
 }
 
 /** Seconds a client told "in use" should wait: the first request usually finishes well within it. */
@@ -133,7 +121,7 @@ const idempotency: FastifyPluginAsync<IdempotencyPluginOptions> = async (app, op
 
   /** Never lets a storage failure replace the command's answer: it is logged, and the answer still sent. */
   async function settle(hold: Hold, request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
-    const decided = isDecisionStatus(reply.statusCode) && !transientAnswers.has(request);
+    const decided = isDecision(reply);
     const answer = decided ? answerOf(reply, payload, replayedHeaders) : undefined;
     if (!answer) return releaseLogged(hold, request);
     try {

@@ -1,6 +1,6 @@
 export { canonicalJson, requestHashOf } from './canonical-json.ts';
 export { readIdempotencyKey, type IdempotencyKeyHeader } from './idempotency-key-header.ts';
-export { doNotStoreAnswer, idempotencyPlugin, type IdempotencyClaim, type IdempotencyPluginOptions } from './idempotency-plugin.ts';
+export { idempotencyPlugin, type IdempotencyClaim, type IdempotencyPluginOptions } from './idempotency-plugin.ts';
 export {
   createIdempotencyStore,
   type AnswerToStore,
@@ -9,4 +9,4 @@ export {
   type IdempotencyStoreOptions,
   type StoredAnswer,
 } from './idempotency-store.ts';
-export { defaultReplayedHeaders, isDecisionStatus } from './stored-answer.ts';
+export { defaultReplayedHeaders, isDecision, isDecisionStatus } from './stored-answer.ts';

@@ -15,6 +15,13 @@ export const defaultReplayedHeaders = ['content-type', 'location', 'es-position'
 export const isDecisionStatus = (status: number): boolean =>
   (status >= 200 && status < 300) || status === 404 || status === 409 || status === 422;
 
+/**
+ * Whether this answer is the command's outcome, to replay to every retry: a decision status, and no
+ * Retry-After, which says "try again", as a 409 "the stream kept changing" does (stored, it would
+ * answer every retry for a day). Read from the reply alone, so the plugin knows no service's errors.
+ */
+export const isDecision = (reply: FastifyReply): boolean => isDecisionStatus(reply.statusCode) && !reply.hasHeader('retry-after');
+
 /** The answer as fastify is about to send it, or undefined when its body is a stream we cannot keep. */
 export function answerOf(
   reply: FastifyReply,

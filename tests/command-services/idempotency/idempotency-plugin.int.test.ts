@@ -133,7 +133,7 @@ describe('a command sent with an Idempotency-Key', () => {
     });
   });
 
-  it('does not store a 409 the route marked transient (a concurrency conflict): the retry runs again', async () => {
+  it('does not store a 409 that carries Retry-After (a concurrency conflict): the retry runs again', async () => {
     await withApp(async ({ app, invocations }) => {
       const key = randomUUID();
       await app.inject(post('/busy', { quantity: 1 }, key));
