@@ -10,6 +10,13 @@ import { healthRoutes, type ReadinessChecks, type ReadinessDetails } from './hea
 /** Larger than any valid command (an order of 100 lines is ~10 KB), small enough to refuse abuse early. */
 const bodyLimitBytes = 256 * 1024;
 
+/**
+ * A request still unanswered after this long is closed with 408 (node's requestTimeout): a client that
+ * trickles its body cannot hold a socket forever. A constant until config has HTTP_REQUEST_TIMEOUT_MS;
+ * far above any answer (reads and appends are bounded by the event store adapter's own timeout).
+ */
+const requestTimeoutMs = 30_000;
+
 export interface AppDependencies {
   logger: Logger;
   /** Probes of what the app needs to serve (eventStore, database); the app knows no concrete client. */
@@ -29,6 +36,7 @@ export async function buildApp(deps: AppDependencies) {
     // Typed as fastify's logger so plugins and helpers take a plain FastifyInstance.
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: bodyLimitBytes,
+    requestTimeout: requestTimeoutMs,
     genReqId: () => randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
