@@ -31,6 +31,10 @@ const configSchema = z.object({
   LOG_LEVEL: z.preprocess(blankAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   PAYMENT_SLOW_MS: integer(0, 600_000).default(3000),
   FULFILLMENT_TIMEOUT_MS: integer(1, 86_400_000).default(30_000),
+  /** Longest one SQL statement of a request may run (0: no bound); the runners' pool has none. */
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
+  /** Longest a client may take to send a whole request (fastify's requestTimeout; 0: no bound). */
+  HTTP_REQUEST_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -57,7 +57,8 @@ export async function composeApp(options: {
   paymentSlowMs?: number;
 }): Promise<ComposedApp> {
   const { logger, eventStore, pool } = options;
-  await migrate(pool, [...coreMigrations, ...projectionMigrations, ...commandServiceMigrations], logger.child({ component: 'migrations' }));
+  // On the worker pool: a migration may wait for another process's migration lock longer than a request may.
+  await migrate(options.workerPool ?? pool, [...coreMigrations, ...projectionMigrations, ...commandServiceMigrations], logger.child({ component: 'migrations' }));
   const idempotencyStore = createIdempotencyStore(pool, { logger: logger.child({ component: 'idempotency' }) });
   const stopPurging = idempotencyStore.startPurging();
   const registry = new Registry();

@@ -7,6 +7,7 @@ import { createEventStore } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
 import { startEmbeddedPostgres } from '../postgres/embedded-postgres.ts';
 import { createPgPool } from '../postgres/pool.ts';
+import { refuseCheckpointsAheadOfHead } from './checkpoints-ahead-of-head.ts';
 import { composeApp, workerPoolSize } from './compose-app.ts';
 import type { Shutdown } from './shutdown.ts';
 
@@ -27,7 +28,12 @@ export async function startSystem(config: Config, logger: Logger, shutdown: Shut
 
   const eventStore = createEventStore({ url: esdbUrl, logger: logger.child({ component: 'event-store' }) });
   shutdown.add('clients', 'event store client', () => eventStore.close());
-  const pool = createPgPool({ url: databaseUrl, logger: logger.child({ component: 'pg-pool' }) });
+  const pool = createPgPool({
+    url: databaseUrl,
+    logger: logger.child({ component: 'pg-pool' }),
+    // Requests only: the worker pool's sessions wait on advisory locks on purpose.
+    ...(config.DATABASE_STATEMENT_TIMEOUT_MS > 0 ? { statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS } : {}),
+  });
   shutdown.add('clients', 'PostgreSQL pool', () => pool.end());
 
   // The projection runners get their own connections, so catching up never starves requests.
@@ -37,6 +43,7 @@ export async function startSystem(config: Config, logger: Logger, shutdown: Shut
     max: workerPoolSize(config.SERVICES),
   });
   shutdown.add('clients', 'PostgreSQL worker pool', () => workerPool.end());
+  await refuseCheckpointsAheadOfHead({ pool, eventStore, logger: logger.child({ component: 'checkpoints' }) });
   const { app, stopWorkers } = await composeApp({
     logger,
     eventStore,

@@ -19,11 +19,17 @@ const networkCodes = new Set([
 ]);
 
 /**
+ * 57014 query_canceled: the statement outlived statement_timeout (or an operator cancelled it). The
+ * database could not answer in time, as when it is unreachable: 503, retry later.
+ */
+const queryCanceled = '57014';
+
+/**
  * SQLSTATEs of a server that is going away or not taking sessions: 57P01 admin shutdown, 57P02 crash
  * shutdown, 57P03 cannot connect now (starting or stopping), 53300 too many connections. Class 08
  * (connection exceptions) is matched by prefix.
  */
-const serverCodes = new Set(['57P01', '57P02', '57P03', '53300']);
+const serverCodes = new Set(['57P01', '57P02', '57P03', '53300', queryCanceled]);
 
 /** What pg and pg-pool throw without a code when a connection dies or cannot be had in time. */
 const messages = [

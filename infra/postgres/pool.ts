@@ -8,6 +8,11 @@ export interface PgPoolOptions {
   max?: number;
   /** Bound on getting a connection, so a vanished server fails a request instead of hanging it. */
   connectionTimeoutMs?: number;
+  /**
+   * PostgreSQL cancels any statement running longer (query_canceled, 57014; a request answers 503).
+   * Default none: a pool whose sessions wait on purpose (advisory locks, migrations) must not have one.
+   */
+  statementTimeoutMs?: number;
 }
 
 /** The application's PostgreSQL connection pool. */
@@ -16,6 +21,9 @@ export function createPgPool(options: PgPoolOptions): pg.Pool {
     connectionString: options.url,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    // Sent when each connection starts, so the server enforces it; a client-side timer would leave the
+    // statement running and holding its locks.
+    ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
   });
   // An idle client whose server goes away emits 'error' on the pool; unhandled, it would crash the process.
   // The next query gets a fresh connection, so logging is all there is to do.

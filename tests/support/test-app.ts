@@ -35,6 +35,8 @@ export interface TestAppOptions {
   reactions?: boolean;
   fulfillmentTimeoutMs?: number;
   paymentSlowMs?: number;
+  /** DATABASE_STATEMENT_TIMEOUT_MS of the app's pool (default: none). */
+  statementTimeoutMs?: number;
 }
 
 /** The real app as `npm start` wires it, for `app.inject()`, with what a test needs to look behind it. */
@@ -64,7 +66,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: logger.child({ component: 'event-store' }),
     ...(options.eventStoreTimeoutMs === undefined ? {} : { timeoutMs: options.eventStoreTimeoutMs }),
   });
-  const pool = createPgPool({ url: database.url, logger: logger.child({ component: 'pg-pool' }), max: 20 });
+  const pool = createPgPool({
+    url: database.url,
+    logger: logger.child({ component: 'pg-pool' }),
+    max: 20,
+    ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
+  });
   const closeClients = async () => {
     await eventStore.close().catch(() => undefined);
     await pool.end().catch(() => undefined);
