@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
-import type { Projection, ProjectedEvent, SqlStatement } from '../../projections/projection.ts';
+import type { Projection, ProjectedEvent, SqlStatement } from './projection-contract.ts';
+import { deadLetterKey } from './dead-letter-key.ts';
 import { park } from './dead-letters.ts';
 import { inlineStatements } from './inline-statements.ts';
 import { isTransientDatabaseError } from './transient-database-error.ts';
@@ -18,15 +19,25 @@ export interface Announcement {
 export type Keyed = { recorded: RecordedEvent } & ({ key: string; projected: ProjectedEvent } | { key: string; error: unknown });
 
 /**
- * The key an event belongs to. An event that does not parse, or whose key cannot be computed, is
- * poison: it is parked under its stream name, the only key it still has.
+ * The key an event belongs to, in its dead-letter form (see deadLetterKey). An event that does not parse,
+ * or whose key cannot be computed, is poison: it is parked under the key the projection derives from its
+ * raw data or stream (unparsedKey), so later events of that key wait behind it and its retry comes first;
+ * under its stream name only when not even that can be told.
  */
-export function keyOf(projection: Pick<Projection, 'key'>, recorded: RecordedEvent): Keyed {
+export function keyOf(projection: Pick<Projection, 'key' | 'parse' | 'unparsedKey'>, recorded: RecordedEvent): Keyed {
   try {
-    const projected = parseOnce(recorded);
-    return { recorded, key: projection.key(projected), projected };
+    const projected = projection.parse ? projection.parse(recorded) : parseOnce(recorded);
+    return { recorded, key: deadLetterKey(projection.key(projected)), projected };
   } catch (error) {
-    return { recorded, key: recorded.streamName, error };
+    return { recorded, key: deadLetterKey(unparsedKeyOf(projection, recorded)), error };
+  }
+}
+
+function unparsedKeyOf(projection: Pick<Projection, 'unparsedKey'>, recorded: RecordedEvent): string {
+  try {
+    return projection.unparsedKey?.(recorded) ?? recorded.streamName;
+  } catch {
+    return recorded.streamName;
   }
 }
 

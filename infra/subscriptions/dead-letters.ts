@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../event-store/index.ts';
+import { deadLetterKey } from './dead-letter-key.ts';
 import { toStoredRecordedEvent } from './parsed-event.ts';
 
 /**
@@ -12,12 +13,17 @@ export async function lockDeadLetters(client: pg.PoolClient, name: string, key?:
   await client.query("SELECT pg_advisory_xact_lock(hashtext('dead-letters:' || $1))", [key === undefined ? name : `${name}:${key}`]);
 }
 
-/** Stores an event that waits for its key to be fixed; replaying the same batch twice parks it once. */
+/**
+ * Stores an event that waits for its key to be fixed; replaying the same batch twice parks it once. The
+ * copy is JSON text (JSON.stringify escapes NUL, which text and jsonb would refuse raw) and the key is
+ * stored in its dead-letter form (see deadLetterKey): whatever the event holds, parking it succeeds, so
+ * one event can never hold up every key of its group.
+ */
 export async function park(client: pg.PoolClient, name: string, key: string, event: RecordedEvent, error: string): Promise<void> {
   await client.query(
     `INSERT INTO dead_letters (name, key, position, event, error) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (name, position) DO NOTHING`,
-    [name, key, event.position.toString(10), JSON.stringify(toStoredRecordedEvent(event)), error.replaceAll('\u0000', '')],
+    [name, deadLetterKey(key), event.position.toString(10), JSON.stringify(toStoredRecordedEvent(event)), error.replaceAll('\u0000', '')],
   );
 }
 

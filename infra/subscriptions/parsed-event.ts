@@ -2,7 +2,7 @@ import { allEvents } from '../../domain/events.ts';
 import type { RecordedEvent } from '../event-store/index.ts';
 import type { ProjectedEvent } from './projection-contract.ts';
 
-/** A recorded event as stored in dead_letters.event: JSON-safe (bigints as decimal strings). */
+/** A recorded event as stored in dead_letters.event: JSON text (bigints as decimal strings). */
 export interface StoredRecordedEvent {
   id: string;
   type: string;
@@ -27,6 +27,9 @@ export const fromStoredRecordedEvent = (stored: StoredRecordedEvent): RecordedEv
   position: BigInt(stored.position),
   createdAt: new Date(stored.createdAt),
 });
+
+/** The copy read back from dead_letters.event (JSON text). */
+export const readStoredRecordedEvent = (text: string): StoredRecordedEvent => JSON.parse(text) as StoredRecordedEvent;
 
 /** Parses through the domain union; throws (a poison event, to park) when the data does not fit. */
 export function toProjectedEvent(recorded: RecordedEvent): ProjectedEvent {

@@ -7,6 +7,9 @@ export interface ProjectedEvent extends Omit<RecordedEvent, 'type' | 'data'> {
   event: StoredEvent;
 }
 
+/** What is left of an event that does not parse: where it was written and its raw data. */
+export type UnparsedEvent = Pick<RecordedEvent, 'streamName' | 'data'>;
+
 /** One parameterised SQL statement; projections never build SQL by string concatenation of values. */
 export interface SqlStatement {
   text: string;
@@ -36,5 +39,14 @@ export interface Projection {
    */
   migrations: readonly Migration[];
   key(event: ProjectedEvent): string;
+  /**
+   * The key of an event that does not parse (or cannot be keyed), from what is left of it. It must be
+   * the key `key` gives once the event parses, so the event holds up its own key's later events rather
+   * than parking apart from them (a retry would then come after them, and be skipped as old). Absent or
+   * undefined: the stream name, the only key left.
+   */
+  unparsedKey?(raw: UnparsedEvent): string | undefined;
+  /** How the projection reads an event (default: the domain union, once per event); throws to park it. */
+  parse?(recorded: RecordedEvent): ProjectedEvent;
   apply(event: ProjectedEvent): { statements: SqlStatement[]; changes: Change[] };
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { deadLetterKey } from './dead-letter-key.ts';
 
 export interface RetryOutcome {
   /** Dead letters replayed and removed. */
@@ -23,7 +24,7 @@ export async function replayParkedKeys(
 ): Promise<RetryOutcome> {
   const keys =
     key !== undefined
-      ? [key]
+      ? [deadLetterKey(key)] // as /projections shows it, or as the projection computes it
       : (
           await pool.query<{ key: string }>('SELECT key FROM dead_letters WHERE name = $1 GROUP BY key ORDER BY min(position)', [group])
         ).rows.map((row) => row.key);

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import { inTransaction } from '../postgres/transaction.ts';
 import { lockDeadLetters } from './dead-letters.ts';
-import { fromStoredRecordedEvent, toProjectedEvent, type StoredRecordedEvent } from './parsed-event.ts';
+import { fromStoredRecordedEvent, readStoredRecordedEvent, toProjectedEvent } from './parsed-event.ts';
 import type { Reaction } from './reaction.ts';
 import { replayParkedKeys, type RetryOutcome } from './replay-parked-keys.ts';
 
@@ -40,14 +40,14 @@ async function replayOldest(
 ): Promise<'handled' | 'failed' | 'empty'> {
   return inTransaction(pool, async (client) => {
     await lockDeadLetters(client, reaction.name, key);
-    const { rows } = await client.query<{ position: string; event: StoredRecordedEvent }>(
+    const { rows } = await client.query<{ position: string; event: string }>(
       'SELECT position::text, event FROM dead_letters WHERE name = $1 AND key = $2 ORDER BY dead_letters.position LIMIT 1',
       [reaction.name, key],
     );
     const row = rows[0];
     if (!row) return 'empty';
     try {
-      await reaction.handle(toProjectedEvent(fromStoredRecordedEvent(row.event)), signal);
+      await reaction.handle(toProjectedEvent(fromStoredRecordedEvent(readStoredRecordedEvent(row.event))), signal);
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).replaceAll('\u0000', '');
       await client.query('UPDATE dead_letters SET error = $3 WHERE name = $1 AND position = $2', [reaction.name, row.position, message]);

@@ -2,6 +2,8 @@ import type { Projection, SqlStatement } from '../projection.ts';
 import { eventTime, positionParam } from '../shared/page.ts';
 import { fulfillmentEventTypes, isFulfillmentEvent, stateAfter, stepDetails, type SagaState } from './saga-steps.ts';
 import { fulfillmentMigrations } from './schema.ts';
+import { fulfillmentCategory } from '../../domain/fulfillment/index.ts';
+import { unparsedKeyFrom } from '../shared/unparsed-key.ts';
 
 /**
  * Overwrites the state only from a newer event that sets one (a saga first seen through a step
@@ -41,6 +43,7 @@ export const fulfillmentProjection: Projection = {
   handles: fulfillmentEventTypes,
   migrations: fulfillmentMigrations,
   key: ({ event }) => (isFulfillmentEvent(event) ? event.data.orderId : ''),
+  unparsedKey: unparsedKeyFrom('orderId', [fulfillmentCategory]),
   apply: ({ event, position: eventPosition, createdAt }) => {
     if (!isFulfillmentEvent(event)) return { statements: [], changes: [] };
     const { orderId } = event.data;

@@ -2,6 +2,8 @@ import type { StoredEvent } from '../../domain/events.ts';
 import type { Projection, SqlStatement } from '../projection.ts';
 import { positionParam } from '../shared/page.ts';
 import { inventoryMigrations } from './schema.ts';
+import { inventoryCategory } from '../../domain/inventory/index.ts';
+import { unparsedKeyFrom } from '../shared/unparsed-key.ts';
 
 // StockReservationRejected changes no counter, so it is not handled: the row's position is the
 // last event that moved stock.
@@ -46,6 +48,7 @@ export const inventoryProjection: Projection = {
   handles,
   migrations: inventoryMigrations,
   key: ({ event }) => ('sku' in event.data ? event.data.sku : ''),
+  unparsedKey: unparsedKeyFrom('sku', [inventoryCategory]),
   apply: ({ event, position }) => {
     const change = deltas(event);
     if (!change || !('sku' in event.data)) return { statements: [], changes: [] };

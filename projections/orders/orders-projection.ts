@@ -3,6 +3,10 @@ import type { ProjectedEvent, Projection, SqlStatement } from '../projection.ts'
 import { eventTime, positionParam } from '../shared/page.ts';
 import { historyEntry, orderHistoryEventTypes, statusAfter, type HistoryEntry } from './order-history.ts';
 import { ordersMigrations } from './schema.ts';
+import { orderCategory } from '../../domain/order/index.ts';
+import { paymentCategory } from '../../domain/payment/index.ts';
+import { fulfillmentCategory } from '../../domain/fulfillment/index.ts';
+import { unparsedKeyFrom } from '../shared/unparsed-key.ts';
 
 /** Inserting a history line keyed by position is idempotent: a replay hits the primary key. */
 const addHistory = (entry: HistoryEntry, position: string, at: string): SqlStatement => ({
@@ -82,6 +86,8 @@ export const ordersProjection: Projection = {
   handles: orderHistoryEventTypes,
   migrations: ordersMigrations,
   key: ({ event }) => historyEntry(event)?.orderId ?? '',
+  // (Stock events live in inventory-<sku> streams: only their data names the order.)
+  unparsedKey: unparsedKeyFrom('orderId', [orderCategory, paymentCategory, fulfillmentCategory]),
   apply: (projected) => {
     const statements = statementsFor(projected);
     const orderId = historyEntry(projected.event)?.orderId;

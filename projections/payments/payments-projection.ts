@@ -2,6 +2,8 @@ import type { StoredEvent } from '../../domain/events.ts';
 import type { Projection } from '../projection.ts';
 import { positionParam } from '../shared/page.ts';
 import { paymentsMigrations } from './schema.ts';
+import { paymentCategory } from '../../domain/payment/index.ts';
+import { unparsedKeyFrom } from '../shared/unparsed-key.ts';
 
 const handles = ['PaymentAuthorized', 'PaymentDeclined', 'PaymentRefunded'] as const;
 
@@ -28,6 +30,7 @@ export const paymentsProjection: Projection = {
   handles,
   migrations: paymentsMigrations,
   key: ({ event }) => ('orderId' in event.data ? event.data.orderId : ''),
+  unparsedKey: unparsedKeyFrom('orderId', [paymentCategory]),
   apply: ({ event, position }) => {
     const payment = paymentAfter(event);
     if (!payment || !('orderId' in event.data)) return { statements: [], changes: [] };

@@ -1,6 +1,8 @@
 import type { Projection, ProjectedEvent, SqlStatement } from '../projection.ts';
 import { positionParam } from '../shared/page.ts';
 import { productsMigrations } from './schema.ts';
+import { productCategory } from '../../domain/product/index.ts';
+import { unparsedKeyFrom } from '../shared/unparsed-key.ts';
 
 const handles = ['ProductAdded', 'ProductPriceChanged'] as const;
 
@@ -39,6 +41,7 @@ export const productsProjection: Projection = {
   handles,
   migrations: productsMigrations,
   key: ({ event }) => ('sku' in event.data ? event.data.sku : ''),
+  unparsedKey: unparsedKeyFrom('sku', [productCategory]),
   apply: (projected) => {
     const statements = statementFor(projected);
     const { data } = projected.event;

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../domain/events.ts';
 import { allProjections, projectionMigrations } from '../../projections/index.ts';
 import { projected } from './projection-harness.ts';
 import { storedExamples } from './stored-events.ts';
+
+/** The stream an event of this type is written to, when that stream is named by `key` (else undefined). */
+function streamOf(type: StoredEvent['type'], key: string): string | undefined {
+  if (type.startsWith('Product')) return `product-${key}`;
+  if (['StockReceived', 'StockReserved', 'StockReleased', 'StockCommitted', 'StockReservationRejected'].includes(type)) return undefined;
+  if (type.startsWith('Order')) return type === 'OrderConfirmationRequested' || type === 'OrderRejectionRequested' || type === 'OrderCancellationApproved' ? `fulfillment-${key}` : `order-${key}`;
+  if (['PaymentAuthorized', 'PaymentDeclined', 'PaymentRefunded'].includes(type)) return `payment-${key}`;
+  return `fulfillment-${key}`;
+}
 
 describe('the set of projections', () => {
   it('has unique names and migration ids prefixed with their projection', () => {
@@ -38,6 +48,18 @@ describe.each(allProjections.map((p) => [p.name, p] as const))('the %s projectio
     expect(written).not.toContain('"tok_');
     if (event.type === 'PaymentAuthorized') expect(written).not.toContain(event.data.providerRef);
   });
+
+  it.each(handled.map((event) => [event.type, event] as const))(
+    'keys %s it cannot parse as it would once it parses (so it holds up its own key)',
+    (_type, event) => {
+      const key = projection.key(projected(event));
+      // Its data mangled but still naming the key, in a stream that says nothing.
+      expect(projection.unparsedKey?.({ streamName: 'elsewhere-1', data: { ...event.data, total: 'x', price: 'x' } })).toBe(key);
+      // Its data unreadable, in its own stream when that stream is named by the key.
+      const stream = streamOf(event.type, key);
+      if (stream !== undefined) expect(projection.unparsedKey?.({ streamName: stream, data: 'not an object' })).toBe(key);
+    },
+  );
 
   it('is pure: the same event gives the same SQL', () => {
     for (const event of handled) {
