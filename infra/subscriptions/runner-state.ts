@@ -11,7 +11,10 @@ export interface SubscriptionRunnerStatus {
   position: bigint | undefined;
   disconnectedSince?: Date;
   parkedKeys: string[];
-  /** Why the runner stopped on its own (it lost its role to another worker). */
+  /**
+   * Never set any more: a runner no longer stops on its own (one that loses its role to another worker
+   * goes back to standby). Left until the status views that show it drop it.
+   */
   stoppedBecause?: string;
 }
 
@@ -68,6 +71,16 @@ export class RunnerState {
   disconnected(): number {
     this.current.state = 'disconnected';
     this.current.disconnectedSince ??= new Date();
+    return backoffDelay(this.attempt++, 250, this.maxBackoffMs);
+  }
+
+  /**
+   * A commit was fenced: another worker holds the role. Back to standby (not a disconnection: nothing is
+   * broken, and readiness counts a standby as healthy); how long to wait before queueing for the lock.
+   */
+  lostRole(): number {
+    this.current.state = 'standby';
+    delete this.current.disconnectedSince;
     return backoffDelay(this.attempt++, 250, this.maxBackoffMs);
   }
 

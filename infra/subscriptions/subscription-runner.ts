@@ -56,7 +56,8 @@ export interface SubscriptionRunnerOptions {
  * Runs one subscription group for as long as the process lives, whatever consumes it. Each session: take
  * the lock, bump the epoch, subscribe from the stored checkpoint (exclusive), let the consumer work. Any
  * failure of either store ends the session and a new one starts after a capped, jittered backoff, from the
- * committed checkpoint. Losing the role (a fenced commit) stops the runner: another worker is in charge.
+ * committed checkpoint. Losing the role (a fenced commit: another worker is in charge) sends the runner
+ * back to standby, waiting for the lock like any other standby.
  */
 export function startSubscriptionRunner(options: SubscriptionRunnerOptions): SubscriptionRunner {
   const { kind, name, eventStore, pool, logger, metrics } = options;
@@ -106,14 +107,16 @@ export function startSubscriptionRunner(options: SubscriptionRunnerOptions): Sub
         await runSession(lease);
       } catch (error) {
         if (stopping.signal.aborted) break;
-        if (error instanceof LostRoleError) {
-          logger.error({ err: error }, `${kind} runner lost its role; stopping`);
-          state.current.stoppedBecause = error.message;
-          break;
+        // Fenced: another worker bumped the epoch and runs the group now. Waiting for the lock again as a
+        // standby (rather than stopping) lets this one take over when that one dies, without a restart.
+        const lostRole = error instanceof LostRoleError;
+        const delay = lostRole ? state.lostRole() : state.disconnected();
+        if (lostRole) {
+          logger.warn({ err: error, retryInMs: Math.round(delay) }, `${kind} runner lost its role to another worker; back to standby`);
+        } else {
+          metrics?.reconnecting(name);
+          logger.warn({ err: error, retryInMs: Math.round(delay) }, `${kind} runner disconnected; retrying`);
         }
-        const delay = state.disconnected();
-        metrics?.reconnecting(name);
-        logger.warn({ err: error, retryInMs: Math.round(delay) }, `${kind} runner disconnected; retrying`);
         await lease?.release();
         lease = undefined;
         await sleepUnlessAborted(delay, stopping.signal);

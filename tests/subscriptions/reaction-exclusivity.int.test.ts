@@ -43,20 +43,6 @@ describe('two runners of one reaction', () => {
     expect(again).toEqual([]);
     await second.stop();
   });
-
-  it('stops, committing nothing more, once its epoch was bumped by another worker', async () => {
-    const reaction = await freshReaction();
-    const runner = startReaction(reaction);
-    await eventually(() => runner.status().state === 'live');
-    const before = await checkpointOf(reaction.name);
-    await pool.query('UPDATE checkpoints SET epoch = epoch + 1 WHERE name = $1', [reaction.name]);
-
-    await productStream(1);
-    await eventually(() => runner.status().state === 'stopped');
-    expect(runner.status().stoppedBecause).toMatch(/epoch/);
-    expect(await checkpointOf(reaction.name)).toBe(before);
-    await runner.stop();
-  });
 });
 
 describe('a reaction session that fails', () => {

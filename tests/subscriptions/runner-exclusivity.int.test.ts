@@ -1,12 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import {
-  checkpointOf,
   countOf,
   eventually,
   freshProjection,
   newProduct,
-  pool,
   start,
   useRunnerTestbed,
 } from './counter-projection.ts';
@@ -29,21 +27,6 @@ describe('two runners of one projection', () => {
     await eventually(() => second.status().state === 'live');
     expect(await countOf(projection.name, a.stream)).toBe(2);
     await second.stop();
-  });
-
-  it('never commits once its epoch was bumped by another worker', async () => {
-    const projection = await freshProjection();
-    const runner = start(projection);
-    await eventually(() => runner.status().state === 'live');
-    const before = await checkpointOf(projection.name);
-    await pool.query('UPDATE checkpoints SET epoch = epoch + 1 WHERE name = $1', [projection.name]);
-
-    const late = await newProduct();
-    await eventually(() => runner.status().state === 'stopped');
-    expect(runner.status().stoppedBecause).toMatch(/epoch/);
-    expect(await countOf(projection.name, late.stream)).toBe(0);
-    expect(await checkpointOf(projection.name)).toBe(before);
-    await runner.stop();
   });
 
   it('stops a waiting runner at once, giving back its connection', async () => {
