@@ -15,7 +15,8 @@ export async function lockDeadLetters(client: pg.PoolClient, name: string, key?:
 
 /**
  * Stores an event that waits for its key to be fixed; replaying the same batch twice parks it once. The
- * copy is JSON text (JSON.stringify escapes NUL, which text and jsonb would refuse raw) and the key is
+ * copy is JSON text (JSON.stringify escapes NUL, which text and jsonb would refuse raw) without payment
+ * tokens (see toStoredRecordedEvent: the event store keeps them, and retries read them there); the key is
  * stored in its dead-letter form (see deadLetterKey): whatever the event holds, parking it succeeds, so
  * one event can never hold up every key of its group.
  */

@@ -2,7 +2,7 @@ import { allEvents } from '../../domain/events.ts';
 import type { RecordedEvent } from '../event-store/index.ts';
 import type { ProjectedEvent } from './projection-contract.ts';
 
-/** A recorded event as stored in dead_letters.event: JSON text (bigints as decimal strings). */
+/** A recorded event as stored in dead_letters.event: JSON text (bigints as decimal strings), secrets redacted. */
 export interface StoredRecordedEvent {
   id: string;
   type: string;
@@ -12,16 +12,26 @@ export interface StoredRecordedEvent {
   revision: string;
   position: string;
   createdAt: string;
+  /** Where a secret was replaced by `[redacted]` (e.g. `data.payment.token`): only the event store has it. */
+  redacted?: string[];
 }
 
-export const toStoredRecordedEvent = (event: RecordedEvent): StoredRecordedEvent => ({
-  ...event,
-  revision: event.revision.toString(10),
-  position: event.position.toString(10),
-  createdAt: event.createdAt.toISOString(),
-});
+export const toStoredRecordedEvent = (event: RecordedEvent): StoredRecordedEvent => {
+  const redacted: string[] = [];
+  const data = withoutSecrets(event.data, 'data', redacted);
+  const metadata = withoutSecrets(event.metadata, 'metadata', redacted) as Record<string, unknown>;
+  return {
+    ...event,
+    data,
+    metadata,
+    revision: event.revision.toString(10),
+    position: event.position.toString(10),
+    createdAt: event.createdAt.toISOString(),
+    ...(redacted.length > 0 ? { redacted } : {}),
+  };
+};
 
-export const fromStoredRecordedEvent = (stored: StoredRecordedEvent): RecordedEvent => ({
+export const fromStoredRecordedEvent = ({ redacted: _redacted, ...stored }: StoredRecordedEvent): RecordedEvent => ({
   ...stored,
   revision: BigInt(stored.revision),
   position: BigInt(stored.position),
@@ -30,6 +40,24 @@ export const fromStoredRecordedEvent = (stored: StoredRecordedEvent): RecordedEv
 
 /** The copy read back from dead_letters.event (JSON text). */
 export const readStoredRecordedEvent = (text: string): StoredRecordedEvent => JSON.parse(text) as StoredRecordedEvent;
+
+/**
+ * Payment tokens (`payment.token` in an order, `token` in the saga's payment requests) are secrets: the
+ * logger redacts them, and copies of events outside the event store (dead letters) leave them out too.
+ * Every field named `token`, at any depth, is replaced; `found` collects where.
+ */
+function withoutSecrets(value: unknown, path: string, found: string[]): unknown {
+  if (Array.isArray(value)) return value.map((item, index) => withoutSecrets(item, `${path}.${index}`, found));
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(value)) {
+    if (name === 'token' && field !== undefined) {
+      copy[name] = '[redacted]';
+      found.push(`${path}.${name}`);
+    } else copy[name] = withoutSecrets(field, `${path}.${name}`, found);
+  }
+  return copy;
+}
 
 /** Parses through the domain union; throws (a poison event, to park) when the data does not fit. */
 export function toProjectedEvent(recorded: RecordedEvent): ProjectedEvent {

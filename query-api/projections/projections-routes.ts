@@ -62,7 +62,7 @@ export const projectionsRoutes: FastifyPluginAsyncZod<ProjectionsRoutesOptions> 
   type Retry = (logger: Logger, options: { key?: string }) => Promise<RetryOutcome>;
   const retries = new Map<string, Retry>([
     ...options.projections.map((projection): [string, Retry] => [projection.name, (logger, o) => retryParked(options.pool, projection, logger, o)]),
-    ...reactions.map((reaction): [string, Retry] => [reaction.name, (logger, o) => retryParkedReaction(options.pool, reaction, logger, o)]),
+    ...reactions.map((reaction): [string, Retry] => [reaction.name, (logger, o) => retryParkedReaction(options.pool, reaction, logger, { ...o, eventStore: options.eventStore })]),
   ]);
 
   app.get(
