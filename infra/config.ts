@@ -35,6 +35,8 @@ const configSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
   /** Longest a client may take to send a whole request (fastify's requestTimeout; 0: no bound). */
   HTTP_REQUEST_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
+  /** Most HTTP commands in line for one stream in one process, the running one included; more answer 503. */
+  COMMAND_QUEUE_LIMIT: integer(1, 1_000_000).default(1000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -25,6 +25,11 @@ export interface CommandContext {
    * read whole per request.
    */
   lookForEarlierRun?: boolean;
+  /**
+   * True once whoever asked is no longer there to hear the answer (an HTTP client that disconnected):
+   * a command still waiting for its stream's turn is then not run.
+   */
+  abandoned?: () => boolean;
 }
 
 // Our own namespace for uuid v5, so derived ids never collide with another system's.

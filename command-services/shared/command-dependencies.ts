@@ -8,4 +8,6 @@ export interface CommandDependencies {
   metrics: CommandMetrics;
   /** Folded states of recently written streams; without it every command reads its stream. */
   streamStates?: StreamStateCache;
+  /** Most commands in line for one stream (COMMAND_QUEUE_LIMIT); one more answers 503. Default: unbounded. */
+  queueLimit?: number;
 }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type CommandResult = 'appended' | 'no_op' | 'rejected' | 'conflict' | 'failed';
 
@@ -14,6 +14,8 @@ export interface CommandMetrics {
   record(command: string, result: CommandResult, attempts: number, seconds: number): void;
   /** One load of the stream's state, and how many of its events that load read (0 from the cache). */
   recordLoad(command: string, from: StreamLoad, eventsRead: number): void;
+  /** A command joined (+1) or left (−1) the line of its stream. */
+  recordLine?(delta: number): void;
 }
 
 /** Registers the command metrics in `registry` (exposed on /metrics). */
@@ -49,7 +51,15 @@ export function createCommandMetrics(registry: Registry): CommandMetrics {
     labelNames: ['command', 'from'] as const,
     registers: [registry],
   });
+  const inLine = new Gauge({
+    name: 'command_queue_length',
+    help: 'Commands in line for their stream in this process, running or waiting (each stream is bounded by COMMAND_QUEUE_LIMIT)',
+    registers: [registry],
+  });
   return {
+    recordLine(delta) {
+      inLine.inc(delta);
+    },
     record(command, result, attempts, seconds) {
       commands.inc({ command, result });
       if (attempts > 1) retries.inc({ command }, attempts - 1);

@@ -62,7 +62,11 @@ export function handleCommand<Command extends { type: string }, Event extends Do
   deps: CommandDependencies,
   run: CommandRun<Command, Event, State>,
 ): Promise<CommandOutcome<Event, State>> {
-  return oneWriterPerStream(deps.eventStore, run.streamName, () => decideAndAppend(deps, run));
+  return oneWriterPerStream(deps.eventStore, run.streamName, () => decideAndAppend(deps, run), {
+    ...(deps.queueLimit === undefined ? {} : { limit: deps.queueLimit }),
+    ...(run.context.abandoned ? { abandoned: run.context.abandoned } : {}),
+    lineChanged: (delta) => deps.metrics.recordLine?.(delta),
+  });
 }
 
 type Decision<Event> = { events: Event[] } | { refusal: DomainError };

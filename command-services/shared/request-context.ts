@@ -11,6 +11,8 @@ export function commandContextOf(request: FastifyRequest): CommandContext {
   return {
     correlationId: request.correlationId,
     causationId: request.id,
+    // A client that disconnected has closed its socket (on HTTP/1.1 one socket carries one request at a time).
+    abandoned: () => request.raw.socket?.destroyed === true,
     ...(idempotency
       ? { idempotencyKey: idempotency.key, idSeed: idempotency.idSeed, lookForEarlierRun: idempotency.mayHaveRunBefore }
       : {}),

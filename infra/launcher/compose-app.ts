@@ -55,6 +55,8 @@ export async function composeApp(options: {
   fulfillmentTimeoutMs?: number;
   /** PAYMENT_SLOW_MS (default 3 s). */
   paymentSlowMs?: number;
+  /** COMMAND_QUEUE_LIMIT (default 1000): HTTP commands in line per stream before 503. */
+  commandQueueLimit?: number;
 }): Promise<ComposedApp> {
   const { logger, eventStore, pool } = options;
   // On the worker pool: a migration may wait for another process's migration lock longer than a request may.
@@ -117,7 +119,12 @@ export async function composeApp(options: {
       readinessDetails: background.readinessDetails,
       registerServices: async (instance) => {
         await instance.register(metricsPlugin, { registry });
-        await registerCommandServices(instance, options.services, { ...commandDeps, idempotencyStore });
+        await registerCommandServices(instance, options.services, {
+          ...commandDeps,
+          idempotencyStore,
+          // Clients only: a reaction is not a flood, and is paced by its runner.
+          queueLimit: options.commandQueueLimit ?? 1_000,
+        });
         if (checkpoints) {
           await registerQueryApi(instance, {
             pool,

@@ -52,6 +52,7 @@ export async function startSystem(config: Config, logger: Logger, shutdown: Shut
     services: config.SERVICES,
     fulfillmentTimeoutMs: config.FULFILLMENT_TIMEOUT_MS,
     paymentSlowMs: config.PAYMENT_SLOW_MS,
+    commandQueueLimit: config.COMMAND_QUEUE_LIMIT,
   });
   shutdown.add('workers', 'background work', stopWorkers);
   shutdown.add('http', 'HTTP server', () => app.close());

@@ -37,6 +37,8 @@ export interface TestAppOptions {
   paymentSlowMs?: number;
   /** DATABASE_STATEMENT_TIMEOUT_MS of the app's pool (default: none). */
   statementTimeoutMs?: number;
+  /** COMMAND_QUEUE_LIMIT (default: the app's). */
+  commandQueueLimit?: number;
 }
 
 /** The real app as `npm start` wires it, for `app.inject()`, with what a test needs to look behind it. */
@@ -90,6 +92,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       reactions: options.reactions ?? false,
       ...(options.fulfillmentTimeoutMs === undefined ? {} : { fulfillmentTimeoutMs: options.fulfillmentTimeoutMs }),
       ...(options.paymentSlowMs === undefined ? {} : { paymentSlowMs: options.paymentSlowMs }),
+      ...(options.commandQueueLimit === undefined ? {} : { commandQueueLimit: options.commandQueueLimit }),
     }));
     await app.ready();
   } catch (error) {
