@@ -22,10 +22,12 @@ export async function refuseCheckpointsAheadOfHead(options: {
   const { rows: table } = await pool.query<{ present: boolean }>(`SELECT to_regclass('checkpoints') IS NOT NULL AS present`);
   if (!table[0]?.present) return;
 
-  const head = await headPosition(options.eventStore, logger);
+  // Checkpoints first, the head after: other processes may be moving both, and a checkpoint read before
+  // the head can only be at or behind it; the other way round, a busy system would look broken.
   const { rows } = await pool.query<{ name: string; position: string }>(
     'SELECT name, position::text FROM checkpoints WHERE position IS NOT NULL ORDER BY name',
   );
+  const head = await headPosition(options.eventStore, logger);
   const ahead = rows.filter((row) => BigInt(row.position) > head);
   if (ahead.length === 0) return;
 
