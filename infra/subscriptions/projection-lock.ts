@@ -17,7 +17,8 @@ export interface ProjectionLease {
 
 /**
  * Waits (possibly forever, while another worker runs the projection) for the lock, then claims the epoch.
- * `signal` aborting destroys the connection, which ends the wait.
+ * `signal` aborting destroys the connection, which ends the wait; once the lease is taken only
+ * `release()` gives it back.
  */
 export async function acquireProjectionLease(pool: pg.Pool, name: string, signal: AbortSignal): Promise<ProjectionLease> {
   const client = await pool.connect();
@@ -45,6 +46,9 @@ export async function acquireProjectionLease(pool: pg.Pool, name: string, signal
     );
     const row = rows[0];
     if (!row) throw new Error(`no checkpoint row for ${name}`);
+    // Held now: a stop must end the session first, so that its last commit is made under the lock. Were
+    // the connection destroyed at once, a standby would take over and fence that commit.
+    signal.removeEventListener('abort', onAbort);
     return {
       epoch: BigInt(row.epoch),
       from: row.position === null ? 'start' : BigInt(row.position),
