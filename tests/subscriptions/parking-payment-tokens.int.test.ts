@@ -1,8 +1,10 @@
 import { v4 as uuid } from 'uuid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../infra/postgres/migrations.ts';
-import { retryParked, retryParkedReaction, type Reaction } from '../../infra/subscriptions/index.ts';
+import { buildApp } from '../../infra/http/build-app.ts';
+import { retryParked, type Reaction } from '../../infra/subscriptions/index.ts';
 import { fulfillmentProjection } from '../../projections/fulfillment/fulfillment-projection.ts';
+import { projectionsRoutes } from '../../query-api/projections/projections-routes.ts';
 import { eventually, logger, pool, start, store } from './counter-projection.ts';
 import { startReaction, useReactionTestbed } from './recording-reaction.ts';
 
@@ -19,6 +21,19 @@ const paymentRequested = (orderId: string, token: string, amount = 500) => ({
   type: 'PaymentRequested',
   data: { orderId, amount, currency: 'EUR', token },
 });
+
+/** The operations routes as the query API mounts them, for one reaction. */
+async function operationsApp(reaction: Reaction) {
+  const app = await buildApp({
+    logger,
+    readinessChecks: {},
+    registerServices: async (instance) => {
+      await instance.register(projectionsRoutes, { pool, eventStore: store, projections: [], reactions: [reaction], runners: new Map(), logger });
+    },
+  });
+  await app.ready();
+  return app;
+}
 
 async function storedCopies(name: string): Promise<string> {
   const { rows } = await pool.query<{ row: string }>('SELECT row_to_json(dead_letters)::text AS row FROM dead_letters WHERE name = $1', [name]);
@@ -55,7 +70,7 @@ describe('a parked event that carries a payment token', () => {
     expect(rows).toEqual([{ type: 'PaymentRequested' }]);
   });
 
-  it('is stored without the token by a reaction, and a retry hands the handler the token from the event store', async () => {
+  it('is stored without the token by a reaction, and a retry over HTTP hands the handler the token from the event store', async () => {
     const received: string[] = [];
     let failing = true;
     const reaction: Reaction = {
@@ -82,7 +97,13 @@ describe('a parked event that carries a payment token', () => {
     expect(stored).not.toContain(token);
 
     failing = false;
-    expect(await retryParkedReaction(pool, reaction, logger, { key: orderId, eventStore: store })).toEqual({ replayed: 2, stillParked: [] });
+    const app = await operationsApp(reaction);
+    try {
+      const retried = await app.inject({ method: 'POST', url: `/projections/${reaction.name}/retry`, payload: { key: orderId } });
+      expect(retried.json()).toEqual({ projection: reaction.name, replayed: 2, stillParked: [] });
+    } finally {
+      await app.close();
+    }
     expect(received).toEqual([token, token]);
   });
 });
