@@ -10,12 +10,8 @@ import { healthRoutes, type ReadinessChecks, type ReadinessDetails } from './hea
 /** Larger than any valid command (an order of 100 lines is ~10 KB), small enough to refuse abuse early. */
 const bodyLimitBytes = 256 * 1024;
 
-/**
- * A request still unanswered after this long is closed with 408 (node's requestTimeout): a client that
- * trickles its body cannot hold a socket forever. A constant until config has HTTP_REQUEST_TIMEOUT_MS;
- * far above any answer (reads and appends are bounded by the event store adapter's own timeout).
- */
-const requestTimeoutMs = 30_000;
+/** HTTP_REQUEST_TIMEOUT_MS's default: far above any answer (reads and appends have their own bounds). */
+const defaultRequestTimeoutMs = 30_000;
 
 export interface AppDependencies {
   logger: Logger;
@@ -23,6 +19,11 @@ export interface AppDependencies {
   readinessChecks: ReadinessChecks;
   /** State shown on /health/ready that never fails it (the payment provider's circuit). */
   readinessDetails?: ReadinessDetails;
+  /**
+   * Longest a client may take to send a whole request, then 408 (fastify's requestTimeout; 0: no bound):
+   * a client that trickles its request cannot hold a socket for ever. Default 30 s.
+   */
+  requestTimeoutMs?: number;
   /** Registers the service plugins selected by SERVICES (command routes, later query routes). */
   registerServices?: (app: FastifyInstance) => Promise<void>;
 }
@@ -36,7 +37,7 @@ export async function buildApp(deps: AppDependencies) {
     // Typed as fastify's logger so plugins and helpers take a plain FastifyInstance.
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: bodyLimitBytes,
-    requestTimeout: requestTimeoutMs,
+    requestTimeout: deps.requestTimeoutMs ?? defaultRequestTimeoutMs,
     genReqId: () => randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -44,6 +44,8 @@ export async function composeApp(options: {
   /** Connections for the projection runners (each holds its lock on one); default: `pool`. */
   workerPool?: pg.Pool;
   services: readonly ServiceName[];
+  /** HTTP_REQUEST_TIMEOUT_MS (default 30 s). */
+  requestTimeoutMs?: number;
   /** Longest a GET waits for its ES-Min-Position before answering 504. */
   readYourWritesTimeoutMs?: number;
   /**
@@ -111,6 +113,7 @@ export async function composeApp(options: {
   try {
     const app = await buildApp({
       logger,
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
       readinessChecks: {
         eventStore: () => eventStore.ping(),
         database: () => pingDatabase(pool),

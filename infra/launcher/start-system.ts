@@ -53,6 +53,7 @@ export async function startSystem(config: Config, logger: Logger, shutdown: Shut
     fulfillmentTimeoutMs: config.FULFILLMENT_TIMEOUT_MS,
     paymentSlowMs: config.PAYMENT_SLOW_MS,
     commandQueueLimit: config.COMMAND_QUEUE_LIMIT,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
   });
   shutdown.add('workers', 'background work', stopWorkers);
   shutdown.add('http', 'HTTP server', () => app.close());
