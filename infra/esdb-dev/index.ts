@@ -15,6 +15,11 @@ export interface EsdbDevOptions {
   host?: string;
   /** Folder for the durable append-only log; in memory when absent. */
   dataDir?: string;
+  /**
+   * Start even if the event file is damaged before its last write: keep a copy of it, then cut it
+   * at the damage (dropping what follows). Without it, such a file refuses to start.
+   */
+  repair?: boolean;
   logger?: Logger;
 }
 
@@ -34,7 +39,9 @@ export async function startEsdbDev(options: EsdbDevOptions = {}): Promise<EsdbDe
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'esdb-dev' });
   const host = options.host ?? '127.0.0.1';
   const log = new EventLog();
-  const file = options.dataDir ? await DurableFile.open(options.dataDir, (record) => log.restore(record), logger) : undefined;
+  const file = options.dataDir
+    ? await DurableFile.open({ dataDir: options.dataDir, restore: (record) => log.restore(record), logger, repair: options.repair ?? false })
+    : undefined;
   log.commit();
   const writes = new WriteQueue(log, file, logger);
   const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;

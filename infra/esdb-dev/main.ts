@@ -4,8 +4,9 @@ import { createLogger } from '../logger.ts';
 import { startEsdbDev } from './index.ts';
 
 /**
- * `npm run esdb-dev -- --port 2113 [--host 127.0.0.1] [--data-dir DIR]`: a development
- * EventStoreDB on this machine. SIGINT/SIGTERM stop it cleanly (pending writes flushed,
+ * `npm run esdb-dev -- --port 2113 [--host 127.0.0.1] [--data-dir DIR [--repair]]`: a development
+ * EventStoreDB on this machine. `--repair` starts on an event file damaged before its last write by
+ * cutting it at the damage, after keeping a copy. SIGINT/SIGTERM stop it cleanly (pending writes flushed,
  * the log closed) and exit 0.
  */
 const { values } = parseArgs({
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '2113' },
     host: { type: 'string', default: '127.0.0.1' },
     'data-dir': { type: 'string' },
+    repair: { type: 'boolean', default: false },
     'log-level': { type: 'string', default: process.env.LOG_LEVEL ?? 'info' },
   },
   strict: true,
@@ -28,7 +30,7 @@ const logger = createLogger({ level: values['log-level'], name: 'esdb-dev' });
 const dataDir = values['data-dir'] ? resolve(values['data-dir']) : undefined;
 
 try {
-  const server = await startEsdbDev({ port, host: values.host, dataDir, logger });
+  const server = await startEsdbDev({ port, host: values.host, dataDir, repair: values.repair, logger });
   console.log(`esdb-dev listening on ${server.url}${dataDir ? ` (data in ${dataDir})` : ' (in memory)'}`);
   let stopping = false;
   const stop = async (signal: string) => {

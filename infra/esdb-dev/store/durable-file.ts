@@ -1,19 +1,30 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RecordSink } from '../write/write-queue.ts';
 import { lockDataDir } from './data-dir-lock.ts';
-import { FRAME_HEADER_SIZE, MAX_FRAME_PAYLOAD, decodeFramePayload, encodeFrames } from './file-frames.ts';
+import { encodeFrames } from './file-frames.ts';
+import { FrameReader } from './frame-reader.ts';
 
 /** The file inside the data folder. */
 export const EVENT_FILE_NAME = 'events.esdbdev';
 const MAGIC = Buffer.from('ESDBDEV1', 'latin1');
-const READ_CHUNK = 16 * 1024 * 1024;
+
+export interface DurableFileOptions {
+  dataDir: string;
+  /** Receives every record of every intact frame, in order. */
+  restore: (record: Buffer) => void;
+  logger: Logger;
+  /** Cut a file damaged before its last write at the damage, after keeping a copy (`--repair`). */
+  repair?: boolean;
+}
 
 /**
  * The append-only event file behind `--data-dir`. Opening replays every intact frame into
- * `restore` and cuts a torn or corrupt tail (the frames a crash left half-written, which were
- * never acknowledged), so nothing after the last intact frame is ever served.
+ * `restore`. A damaged last frame is a torn tail (a crash left it half-written, it was never
+ * acknowledged) and is cut. Damage with intact frames after it is not: those frames were
+ * acknowledged, so opening refuses, unless asked to repair.
  */
 export class DurableFile implements RecordSink {
   private constructor(
@@ -22,16 +33,16 @@ export class DurableFile implements RecordSink {
     private readonly unlock: () => Promise<void>,
   ) {}
 
-  static async open(dataDir: string, restore: (record: Buffer) => void, logger: Logger): Promise<DurableFile> {
-    await mkdir(dataDir, { recursive: true });
-    const unlock = await lockDataDir(dataDir);
-    const path = join(dataDir, EVENT_FILE_NAME);
+  static async open(options: DurableFileOptions): Promise<DurableFile> {
+    await mkdir(options.dataDir, { recursive: true });
+    const unlock = await lockDataDir(options.dataDir);
+    const path = join(options.dataDir, EVENT_FILE_NAME);
     let handle: FileHandle | undefined;
     try {
       // 'a+': reads anywhere, every write lands at the end of the file.
       handle = await open(path, 'a+');
       const file = new DurableFile(handle, path, unlock);
-      await file.replay(restore, logger);
+      await file.replay(options);
       return file;
     } catch (error) {
       await handle?.close();
@@ -56,7 +67,7 @@ export class DurableFile implements RecordSink {
     await this.unlock();
   }
 
-  private async replay(restore: (record: Buffer) => void, logger: Logger): Promise<void> {
+  private async replay({ restore, logger, repair }: DurableFileOptions): Promise<void> {
     const { size } = await this.handle.stat();
     if (size < MAGIC.length) {
       // A new file, or one a crash cut before its header was complete.
@@ -70,23 +81,31 @@ export class DurableFile implements RecordSink {
 
     let offset = MAGIC.length;
     let frames = 0;
-    let cutReason: string | undefined;
-    const reader = new ChunkedReader((position, length) => this.readAt(position, length), size);
+    let damage: string | undefined;
+    const reader = new FrameReader((position, length) => this.readAt(position, length), size);
     while (offset < size) {
-      const frameHeader = await reader.read(offset, FRAME_HEADER_SIZE);
-      if (!frameHeader) { cutReason = 'truncated frame header'; break; }
-      const payloadLength = frameHeader.readUInt32LE(0);
-      if (payloadLength > MAX_FRAME_PAYLOAD) { cutReason = 'implausible frame length'; break; }
-      const payload = await reader.read(offset + FRAME_HEADER_SIZE, payloadLength);
-      if (!payload) { cutReason = 'truncated frame'; break; }
-      const frame = decodeFramePayload(payload, frameHeader.readUInt32LE(4));
-      if (!frame.ok) { cutReason = frame.reason; break; }
+      const frame = await reader.frameAt(offset);
+      if (!frame.ok) {
+        damage = frame.reason;
+        break;
+      }
       for (const record of frame.records) restore(record);
       frames++;
-      offset += FRAME_HEADER_SIZE + payloadLength;
+      offset = frame.end;
     }
-    if (cutReason) {
-      logger.warn({ path: this.path, offset, cutBytes: size - offset, reason: cutReason }, 'esdb-dev: cutting torn tail of the event file');
+    if (damage) {
+      const after = await reader.scanAfterDamage(offset);
+      if (after.firstIntactAt === undefined) {
+        logger.warn({ path: this.path, offset, cutBytes: size - offset, reason: damage }, 'esdb-dev: cutting torn tail of the event file');
+      } else {
+        if (!repair) throw new Error(damagedFileMessage({ path: this.path, offset, damage, ...after }));
+        const copy = `${this.path}.corrupt-${new Date().toISOString().replaceAll(':', '-')}`;
+        await copyFile(this.path, copy, constants.COPYFILE_EXCL);
+        logger.error(
+          { path: this.path, copy, damagedAt: offset, reason: damage, droppedBytes: size - offset, droppedEvents: after.intactEvents },
+          'esdb-dev: event file repaired: cut at the damage, a copy of the original kept',
+        );
+      }
       await this.handle.truncate(offset);
       await this.handle.sync();
     }
@@ -105,26 +124,11 @@ export class DurableFile implements RecordSink {
   }
 }
 
-/** Sequential reads through a large window, so replaying a million frames is not two million syscalls. */
-class ChunkedReader {
-  private window: Buffer = Buffer.alloc(0);
-  private windowStart = 0;
-
-  constructor(
-    private readonly readAt: (position: number, length: number) => Promise<Buffer>,
-    private readonly size: number,
-  ) {}
-
-  /** The `length` bytes at `position`, or undefined when the file ends first. */
-  async read(position: number, length: number): Promise<Buffer | undefined> {
-    if (position + length > this.size) return undefined;
-    const windowEnd = this.windowStart + this.window.length;
-    if (position < this.windowStart || position + length > windowEnd) {
-      this.window = await this.readAt(position, Math.min(Math.max(READ_CHUNK, length), this.size - position));
-      this.windowStart = position;
-      if (this.window.length < length) return undefined;
-    }
-    const start = position - this.windowStart;
-    return this.window.subarray(start, start + length);
-  }
+function damagedFileMessage(damage: { path: string; offset: number; damage: string; firstIntactAt?: number; intactEvents: number }): string {
+  return (
+    `${damage.path} is damaged at byte ${damage.offset} (${damage.damage}), and intact writes follow from byte ` +
+    `${damage.firstIntactAt}: this is not a torn tail, so esdb-dev refuses to start rather than drop acknowledged events. ` +
+    `To cut the file at byte ${damage.offset}, dropping the damaged write and ${damage.intactEvents} intact events after it, ` +
+    `start esdb-dev once with --repair (npm run esdb-dev -- --data-dir <this folder> --repair): it keeps a copy of the file first.`
+  );
 }
