@@ -59,13 +59,14 @@ export function readYourWrites({ watcher, timeoutMs, headPosition }: ReadYourWri
     async (request, reply) => {
       const asked = minPositionOf(request);
       if (asked === undefined) return;
-      // Only a reader about to wait costs a read of the head, and it is read fresh: a position the client
-      // was just answered is always at or below it.
-      if (!watcher.hasConsidered(readModel, asked.position)) {
-        const ahead = await beyondHead(asked, headPosition, request.log);
-        if (ahead) return refuse(ahead, request, reply);
-      }
-      const outcome = await watcher.waitFor(readModel, asked.position, timeoutMs);
+      if (watcher.hasConsidered(readModel, asked.position)) return;
+      // Only a reader about to wait costs a read of the head, read fresh (a position the client was just
+      // answered is always at or below it) and while waiting, so that a head slow to come never adds to
+      // the bound: an answer that the position is beyond it ends the wait at once (the watcher forgets the
+      // abandoned wait at its own bound).
+      const ahead = beyondHead(asked, headPosition, request.log).then((error) => error ?? never);
+      const outcome = await Promise.race([watcher.waitFor(readModel, asked.position, timeoutMs), ahead]);
+      if (outcome instanceof PositionAheadOfStoreError) return refuse(outcome, request, reply);
       if (!outcome.reached) throw new ReadModelBehindError(readModel, asked.position, outcome.checkpoint, timeoutMs);
     };
 }
@@ -98,5 +99,8 @@ function refuse(error: PositionAheadOfStoreError, request: FastifyRequest, reply
     details: [{ path: error.field, message: error.message }],
   });
 }
+
+/** A promise that never settles: the side of a race that must not win. */
+const never = new Promise<never>(() => undefined);
 
 export type ReadYourWrites = ReturnType<typeof readYourWrites>;
