@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { Projection } from './projection-contract.ts';
 import { notify, useSchema } from './commit-batch.ts';
-import { lockDeadLetters } from './dead-letters.ts';
+import { lockDeadLetters, storedError } from './dead-letters.ts';
 import { inTransaction } from '../postgres/transaction.ts';
 import { fromStoredRecordedEvent, readStoredRecordedEvent, toProjectedEvent } from './parsed-event.ts';
 
@@ -38,8 +38,7 @@ export async function applyDeadLetter(
       return 'applied';
     } catch (error) {
       await client.query('ROLLBACK TO SAVEPOINT dead_letter');
-      const message = (error instanceof Error ? error.message : String(error)).replaceAll('\u0000', '');
-      await client.query('UPDATE dead_letters SET error = $3 WHERE name = $1 AND position = $2', [projection.name, row.position, message]);
+      await client.query('UPDATE dead_letters SET error = $3 WHERE name = $1 AND position = $2', [projection.name, row.position, storedError(error, recorded)]);
       logger.warn({ projection: projection.name, key, position: row.position, err: error }, 'dead letter failed again');
       return 'failed';
     }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../event-store/index.ts';
 import { deadLetterKey } from './dead-letter-key.ts';
-import { toStoredRecordedEvent } from './parsed-event.ts';
+import { storedCopyOf } from './parsed-event.ts';
 
 /**
  * Serialises, per projection, the runner's batches with retries of dead letters (a transaction-level
@@ -16,16 +16,27 @@ export async function lockDeadLetters(client: pg.PoolClient, name: string, key?:
 /**
  * Stores an event that waits for its key to be fixed; replaying the same batch twice parks it once. The
  * copy is JSON text (JSON.stringify escapes NUL, which text and jsonb would refuse raw) without payment
- * tokens (see toStoredRecordedEvent: the event store keeps them, and retries read them there); the key is
+ * tokens (see storedCopyOf: the event store keeps them, and retries read them there); the key is
  * stored in its dead-letter form (see deadLetterKey): whatever the event holds, parking it succeeds, so
  * one event can never hold up every key of its group.
  */
 export async function park(client: pg.PoolClient, name: string, key: string, event: RecordedEvent, error: string): Promise<void> {
+  const { stored } = storedCopyOf(event);
   await client.query(
     `INSERT INTO dead_letters (name, key, position, event, error) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (name, position) DO NOTHING`,
-    [name, deadLetterKey(key), event.position.toString(10), JSON.stringify(toStoredRecordedEvent(event)), error.replaceAll('\u0000', '')],
+    [name, deadLetterKey(key), event.position.toString(10), JSON.stringify(stored), storedError(error, event)],
   );
+}
+
+/**
+ * The error kept beside a dead letter: without NUL (text refuses it) and without the event's secrets, since
+ * a handler's error may quote the token it was given (a provider's refusal).
+ */
+export function storedError(error: unknown, event: RecordedEvent): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const { secrets } = storedCopyOf(event);
+  return secrets.reduce((text, secret) => text.replaceAll(secret, '[redacted]'), message).replaceAll('\u0000', '');
 }
 
 export interface ParkedKey {

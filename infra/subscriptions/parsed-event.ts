@@ -16,20 +16,22 @@ export interface StoredRecordedEvent {
   redacted?: string[];
 }
 
-export const toStoredRecordedEvent = (event: RecordedEvent): StoredRecordedEvent => {
-  const redacted: string[] = [];
-  const data = withoutSecrets(event.data, 'data', redacted);
-  const metadata = withoutSecrets(event.metadata, 'metadata', redacted) as Record<string, unknown>;
-  return {
+/** The copy to store, and the secret values left out of it (to leave out of the error stored beside it too). */
+export function storedCopyOf(event: RecordedEvent): { stored: StoredRecordedEvent; secrets: string[] } {
+  const found: Secret[] = [];
+  const data = withoutSecrets(event.data, 'data', found);
+  const metadata = withoutSecrets(event.metadata, 'metadata', found) as Record<string, unknown>;
+  const stored: StoredRecordedEvent = {
     ...event,
     data,
     metadata,
     revision: event.revision.toString(10),
     position: event.position.toString(10),
     createdAt: event.createdAt.toISOString(),
-    ...(redacted.length > 0 ? { redacted } : {}),
+    ...(found.length > 0 ? { redacted: found.map((secret) => secret.path) } : {}),
   };
-};
+  return { stored, secrets: found.map((secret) => secret.value).filter((value) => value !== '') };
+}
 
 export const fromStoredRecordedEvent = ({ redacted: _redacted, ...stored }: StoredRecordedEvent): RecordedEvent => ({
   ...stored,
@@ -41,19 +43,24 @@ export const fromStoredRecordedEvent = ({ redacted: _redacted, ...stored }: Stor
 /** The copy read back from dead_letters.event (JSON text). */
 export const readStoredRecordedEvent = (text: string): StoredRecordedEvent => JSON.parse(text) as StoredRecordedEvent;
 
+interface Secret {
+  path: string;
+  value: string;
+}
+
 /**
  * Payment tokens (`payment.token` in an order, `token` in the saga's payment requests) are secrets: the
  * logger redacts them, and copies of events outside the event store (dead letters) leave them out too.
- * Every field named `token`, at any depth, is replaced; `found` collects where.
+ * Every field named `token`, at any depth, is replaced; `found` collects where, and what it held.
  */
-function withoutSecrets(value: unknown, path: string, found: string[]): unknown {
+function withoutSecrets(value: unknown, path: string, found: Secret[]): unknown {
   if (Array.isArray(value)) return value.map((item, index) => withoutSecrets(item, `${path}.${index}`, found));
   if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return value;
   const copy: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(value)) {
     if (name === 'token' && field !== undefined) {
       copy[name] = '[redacted]';
-      found.push(`${path}.${name}`);
+      found.push({ path: `${path}.${name}`, value: typeof field === 'string' ? field : JSON.stringify(field) });
     } else copy[name] = withoutSecrets(field, `${path}.${name}`, found);
   }
   return copy;

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { EventStore, RecordedEvent } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
 import { inTransaction } from '../postgres/transaction.ts';
-import { lockDeadLetters } from './dead-letters.ts';
+import { lockDeadLetters, storedError } from './dead-letters.ts';
 import { fromStoredRecordedEvent, readStoredRecordedEvent, toProjectedEvent, type StoredRecordedEvent } from './parsed-event.ts';
 import type { Reaction } from './reaction.ts';
 import { replayParkedKeys, type RetryOutcome } from './replay-parked-keys.ts';
@@ -48,12 +48,13 @@ async function replayOldest(
     const row = rows[0];
     if (!row) return 'empty';
     // (An unreachable store throws from here: the retry fails as a whole and the dead letter stays as it was.)
-    const event = await originalOf(readStoredRecordedEvent(row.event), eventStore);
+    const stored = readStoredRecordedEvent(row.event);
+    const event = await originalOf(stored, eventStore);
     try {
       if (typeof event === 'string') throw new Error(event);
       await reaction.handle(toProjectedEvent(event), signal);
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).replaceAll('\u0000', '');
+      const message = storedError(error, typeof event === 'string' ? fromStoredRecordedEvent(stored) : event);
       await client.query('UPDATE dead_letters SET error = $3 WHERE name = $1 AND position = $2', [reaction.name, row.position, message]);
       logger.warn({ reaction: reaction.name, key, position: row.position, err: error }, 'dead letter failed again');
       return 'failed';

@@ -78,7 +78,8 @@ describe('a parked event that carries a payment token', () => {
       handles: ['OrderPlaced', 'PaymentRequested'],
       key: ({ event }) => ('orderId' in event.data ? event.data.orderId : ''),
       async handle({ event }) {
-        if (failing) throw new Error('the provider refused the request');
+        // A provider's error may well quote the token it refused.
+        if (failing) throw new Error(`the provider refused ${event.type === 'OrderPlaced' ? event.data.payment.token : 'the request'}`);
         if (event.type === 'OrderPlaced') received.push(event.data.payment.token);
         if (event.type === 'PaymentRequested') received.push(event.data.token);
       },
