@@ -54,8 +54,9 @@ export async function acquireProjectionLease(pool: pg.Pool, name: string, signal
       from: row.position === null ? 'start' : BigInt(row.position),
       lost: lost.signal,
       release: async () => {
-        signal.removeEventListener('abort', onAbort);
         if (released) return;
+        // Stopping: close the session rather than ask PostgreSQL, which may not answer, to unlock.
+        if (signal.aborted) return destroy();
         try {
           await client.query("SELECT pg_advisory_unlock(hashtext('projection:' || $1))", [name]);
           released = true;
