@@ -1,4 +1,5 @@
 import { ServerCredentials, type Server } from '@grpc/grpc-js';
+import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pino } from 'pino';
 import type { Logger } from '../logger.ts';
@@ -20,6 +21,8 @@ export interface EsdbDevOptions {
    * at the damage (dropping what follows). Without it, such a file refuses to start.
    */
   repair?: boolean;
+  /** For tests only: wraps the event file's handle, e.g. to fail writes as a full disk does. */
+  wrapEventFile?: (file: FileHandle) => FileHandle;
   logger?: Logger;
 }
 
@@ -40,7 +43,7 @@ export async function startEsdbDev(options: EsdbDevOptions = {}): Promise<EsdbDe
   const host = options.host ?? '127.0.0.1';
   const log = new EventLog();
   const file = options.dataDir
-    ? await DurableFile.open({ dataDir: options.dataDir, restore: (record) => log.restore(record), logger, repair: options.repair ?? false })
+    ? await DurableFile.open({ dataDir: options.dataDir, restore: (record) => log.restore(record), logger, repair: options.repair ?? false, wrap: options.wrapEventFile })
     : undefined;
   log.commit();
   const writes = new WriteQueue(log, file, logger);

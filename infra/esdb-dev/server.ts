@@ -10,6 +10,7 @@ import {
 import type { Logger } from 'pino';
 import { deleteStream, tombstoneStream } from './handlers/delete.ts';
 import { failureResponse } from './handlers/failure.ts';
+import { unavailable } from './protocol/errors.ts';
 import { gossip } from './handlers/gossip.ts';
 import { read } from './handlers/read.ts';
 import { append } from './handlers/append.ts';
@@ -63,6 +64,13 @@ export function createGrpcServer({ log, writes, logger, endpoint }: ServerDepend
   const server = new Server({ 'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_LENGTH });
 
   const readHandler: handleServerStreamingCall<unknown, unknown> = (call) => {
+    // A node that cannot write is not ready (as EventStoreDB says when it is not): this is how a
+    // client's health check, which reads, learns of a full disk. Nothing new is missed meanwhile.
+    const notReady = writes.unavailableReason;
+    if (notReady) {
+      call.emit('error', unavailable(notReady));
+      return;
+    }
     read(log, call as Parameters<typeof read>[1]).catch((error: unknown) => {
       if (!call.cancelled) call.emit('error', failureResponse(error, logger));
     });

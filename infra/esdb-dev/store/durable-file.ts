@@ -10,6 +10,8 @@ import { FrameReader } from './frame-reader.ts';
 /** The file inside the data folder. */
 export const EVENT_FILE_NAME = 'events.esdbdev';
 const MAGIC = Buffer.from('ESDBDEV1', 'latin1');
+/** Room for one append at its largest (1 MiB) and its framing. */
+const ROOM_CHECK_BYTES = 1024 * 1024 + 64 * 1024;
 
 export interface DurableFileOptions {
   dataDir: string;
@@ -18,6 +20,8 @@ export interface DurableFileOptions {
   logger: Logger;
   /** Cut a file damaged before its last write at the damage, after keeping a copy (`--repair`). */
   repair?: boolean;
+  /** For tests: wraps the file's handle (to fail writes as a full disk does). */
+  wrap?: ((handle: FileHandle) => FileHandle) | undefined;
 }
 
 /**
@@ -33,6 +37,11 @@ export class DurableFile implements RecordSink {
     private readonly unlock: () => Promise<void>,
   ) {}
 
+  /** Where the last acknowledged frame ends; anything past it was never acknowledged. */
+  private intactEnd = 0;
+  /** A write failed part-way: bytes past `intactEnd` may be on disk. */
+  private tailUncertain = false;
+
   static async open(options: DurableFileOptions): Promise<DurableFile> {
     await mkdir(options.dataDir, { recursive: true });
     const unlock = await lockDataDir(options.dataDir);
@@ -41,8 +50,9 @@ export class DurableFile implements RecordSink {
     try {
       // 'a+': reads anywhere, every write lands at the end of the file.
       handle = await open(path, 'a+');
-      const file = new DurableFile(handle, path, unlock);
+      const file = new DurableFile(options.wrap ? options.wrap(handle) : handle, path, unlock);
       await file.replay(options);
+      file.intactEnd = (await handle.stat()).size;
       return file;
     } catch (error) {
       await handle?.close();
@@ -53,6 +63,30 @@ export class DurableFile implements RecordSink {
 
   async append(groups: Buffer[][]): Promise<void> {
     const bytes = encodeFrames(groups);
+    await this.writeAtEnd(bytes);
+    this.intactEnd += bytes.length;
+  }
+
+  /**
+   * Whether there is room for a write again (after one failed): writes a max-size append's worth of
+   * zeros and cuts them off again. Zeros a crash leaves behind are a torn tail, cut on the next start.
+   */
+  async checkRoom(): Promise<void> {
+    try {
+      await this.writeAtEnd(Buffer.alloc(ROOM_CHECK_BYTES));
+    } finally {
+      await this.cutBackToIntactEnd();
+    }
+  }
+
+  /**
+   * A failed write (ENOSPC, EIO) may leave part of its bytes behind; they are cut before anything
+   * else is written, or the next intact frame would follow a damaged one and the file would refuse
+   * to open.
+   */
+  private async writeAtEnd(bytes: Buffer): Promise<void> {
+    if (this.tailUncertain) await this.cutBackToIntactEnd();
+    this.tailUncertain = true;
     let written = 0;
     while (written < bytes.length) {
       const { bytesWritten } = await this.handle.write(bytes, written, bytes.length - written);
@@ -60,6 +94,13 @@ export class DurableFile implements RecordSink {
     }
     // Acknowledged means durable: the reply waits for this.
     await this.handle.datasync();
+    this.tailUncertain = false;
+  }
+
+  private async cutBackToIntactEnd(): Promise<void> {
+    await this.handle.truncate(this.intactEnd);
+    await this.handle.datasync();
+    this.tailUncertain = false;
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,12 @@ import type { WriteOutcome, WriteRequest } from './write-request.ts';
 export interface RecordSink {
   /** Persists the groups (one per write, each atomic on recovery) and fsyncs before resolving. */
   append(groups: Buffer[][]): Promise<void>;
+  /** Resolves once a write of the largest append would succeed again; rejects while it would not. */
+  checkRoom(): Promise<void>;
 }
+
+/** How often storage that failed is tried again. */
+const STORAGE_RETRY_MS = 1_000;
 
 /** Thrown to writers when the server cannot take writes (stopping, or storage failed). */
 export class WritesUnavailableError extends Error {}
@@ -26,13 +31,17 @@ const MAX_BYTES_PER_GROUP = 16 * 1024 * 1024;
  * Serializes every write and commits them in groups: all writes that arrive while the previous
  * group is being fsynced are decided, appended and persisted together with one write + fsync
  * (group commit). A write is acknowledged, and becomes visible to readers, only after its
- * group is durable. If persisting fails, the group is rolled back and the queue refuses
- * further writes: the log on disk can no longer be trusted to match memory.
+ * group is durable. If persisting fails (a full disk), the group is rolled back and answered
+ * with an error, and writes are refused until the storage takes a trial write again, tried every
+ * second, so writes resume without a restart once there is room.
  */
 export class WriteQueue {
   private queue: QueuedWrite[] = [];
   private draining: Promise<void> | undefined;
   private refusal: string | undefined;
+  private storageFailure: string | undefined;
+  private storageRetry: NodeJS.Timeout | undefined;
+  private storageCheck: Promise<void> | undefined;
 
   constructor(
     private readonly log: EventLog,
@@ -40,8 +49,14 @@ export class WriteQueue {
     private readonly logger: Logger,
   ) {}
 
+  /** Why writes are refused right now, if they are. */
+  get unavailableReason(): string | undefined {
+    return this.refusal ?? this.storageFailure;
+  }
+
   submit(request: WriteRequest): Promise<WriteOutcome> {
-    if (this.refusal) return Promise.reject(new WritesUnavailableError(this.refusal));
+    const refusal = this.unavailableReason;
+    if (refusal) return Promise.reject(new WritesUnavailableError(refusal));
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       // Start on a microtask so writes arriving in the same tick share one group.
@@ -52,7 +67,9 @@ export class WriteQueue {
   /** Refuses new writes and waits for the ones already accepted. */
   async close(): Promise<void> {
     this.refusal ??= 'Server Is Not Ready';
+    clearTimeout(this.storageRetry);
     await this.draining;
+    await this.storageCheck;
   }
 
   private async drain(): Promise<void> {
@@ -98,14 +115,31 @@ export class WriteQueue {
         await this.sink.append(records);
       } catch (error) {
         this.log.discardFrom();
-        this.refusal = 'Server Is Not Ready';
-        this.logger.error({ err: error }, 'esdb-dev: persisting writes failed; refusing further writes');
-        const failure = new WritesUnavailableError(this.refusal);
+        const reason = `esdb-dev cannot write its event file (${error instanceof Error ? error.message : String(error)})`;
+        this.storageFailure = reason;
+        this.logger.error({ err: error }, 'esdb-dev: persisting writes failed; refusing writes until the event file takes them again');
+        const failure = new WritesUnavailableError(reason);
         for (const write of [...group, ...this.queue.splice(0)]) write.reject(failure);
+        this.retryStorageLater();
         return;
       }
     }
     this.log.commit();
     for (const done of settle) done();
+  }
+
+  private retryStorageLater(): void {
+    const sink = this.sink;
+    if (!sink || this.refusal) return;
+    this.storageRetry = setTimeout(() => {
+      this.storageCheck = sink.checkRoom().then(
+        () => {
+          this.storageFailure = undefined;
+          this.logger.info('esdb-dev: the event file takes writes again');
+        },
+        () => this.retryStorageLater(),
+      );
+    }, STORAGE_RETRY_MS);
+    this.storageRetry.unref();
   }
 }
