@@ -7,7 +7,7 @@ import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEsdbDev, type EsdbDevServer } from '../../infra/esdb-dev/index.ts';
 import { testEnvironment } from '../support/environment.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { postJson, startTestApp, uniqueSku, type TestApp } from '../support/test-app.ts';
 
 interface Disk {
   full: boolean;
@@ -96,6 +96,16 @@ describe.skipIf(!testEnvironment().esdbIsDev)('esdb-dev when its disk is full', 
     await server!.stop();
     server = await startEsdbDev({ port: 0, dataDir });
     expect(await userEventTypes(server.url)).toEqual(['Before', 'After']);
+  });
+
+  it('answers a command whose append fails 503 event_store_unavailable, not 500', async () => {
+    testApp = await startTestApp({ esdbUrl: server!.url });
+
+    disk.full = true;
+    const answer = await postJson(testApp.app, '/products', { sku: uniqueSku(), name: 'Mug', price: 100, currency: 'EUR' });
+
+    expect(answer.statusCode).toBe(503);
+    expect(answer.json()).toMatchObject({ error: 'event_store_unavailable' });
   });
 
   it('shows in /health/ready: 503 while writes fail, 200 again once there is room', async () => {

@@ -77,8 +77,13 @@ export const batchMaximumAppendSizeExceeded = (address: BatchAppendAddress) =>
 export const batchBadRequest = (address: BatchAppendAddress, message: string) =>
   batchError(address, Code.INVALID_ARGUMENT, message, 'BadRequest', new sharedPb.BadRequest().setMessage(message));
 
+/**
+ * Nothing was written (stopping, or the disk is full). The 6.x client maps no in-band detail to
+ * "unavailable"; `Timeout` is the nearest it knows (the real server's answer to a write it could not
+ * commit), so callers see a transient failure to retry rather than an unknown error.
+ */
 export const batchUnavailable = (address: BatchAppendAddress, message: string) =>
-  batchError(address, Code.UNAVAILABLE, message, 'Unknown', new sharedPb.Unknown());
+  batchError(address, Code.UNAVAILABLE, message, 'Timeout', new sharedPb.Timeout());
 
 export const batchUnknown = (address: BatchAppendAddress, message: string) =>
   batchError(address, Code.UNKNOWN, message, 'Unknown', new sharedPb.Unknown());
