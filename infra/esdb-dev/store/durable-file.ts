@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { copyFile, mkdir, open, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RecordSink } from '../write/write-queue.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -170,6 +170,7 @@ function damagedFileMessage(damage: { path: string; offset: number; damage: stri
     `${damage.path} is damaged at byte ${damage.offset} (${damage.damage}), and intact writes follow from byte ` +
     `${damage.firstIntactAt}: this is not a torn tail, so esdb-dev refuses to start rather than drop acknowledged events. ` +
     `To cut the file at byte ${damage.offset}, dropping the damaged write and ${damage.intactEvents} intact events after it, ` +
-    `start esdb-dev once with --repair (npm run esdb-dev -- --data-dir <this folder> --repair): it keeps a copy of the file first.`
+    `start esdb-dev once with --repair (npm run esdb-dev -- --data-dir ${dirname(damage.path)} --repair, then stop it): ` +
+    'it keeps a copy of the file first.'
   );
 }
