@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEsdbDev, type EsdbDevServer } from '../../infra/esdb-dev/index.ts';
 import { testEnvironment } from '../support/environment.ts';
+import { startEsdbDevProcess } from './esdb-dev-process.ts';
 
 const LOCK_FILE = 'esdb-dev.lock';
 
@@ -50,6 +51,16 @@ describe.skipIf(!testEnvironment().esdbIsDev)('esdb-dev locking its data folder'
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const refused = results.find((result) => result.status === 'rejected');
     expect(String(refused?.reason)).toMatch(/in use by another esdb-dev/);
+  });
+
+  it('lets exactly one of two esdb-dev processes started at once on one folder run', async () => {
+    const args = ['--port', '0', '--data-dir', dataDir];
+    const results = await Promise.allSettled([startEsdbDevProcess(args), startEsdbDevProcess(args)]);
+    for (const result of results) if (result.status === 'fulfilled') children.push(result.value.child);
+
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((result) => result.status === 'rejected');
+    expect(String(refused?.reason)).toMatch(/exited \(1\)[\s\S]*in use by another esdb-dev/);
   });
 
   it('takes over at once a lock whose owner no longer runs', async () => {
