@@ -83,6 +83,16 @@ describe.skipIf(!testEnvironment().esdbIsDev)('esdb-dev locking its data folder'
     expect((await readFile(join(dataDir, LOCK_FILE), 'utf8')).trim()).toMatch(new RegExp(`^${process.pid}\\b`));
   });
 
+  it('takes over a lock whose pid now belongs to another process (started later than the owner was)', async () => {
+    const stranger = spawn('sleep', ['60']);
+    children.push(stranger);
+    // What a lock left by an earlier container looks like once its pid is reused: same pid, another start time.
+    await writeFile(join(dataDir, LOCK_FILE), `${stranger.pid} 5f0c6d1e-0000-4000-8000-000000000000 1\n`);
+
+    servers.push(await startEsdbDev({ port: 0, dataDir }));
+    expect((await readFile(join(dataDir, LOCK_FILE), 'utf8')).trim()).toMatch(new RegExp(`^${process.pid}\\b`));
+  });
+
   it('refuses a folder whose lock names a process that runs', async () => {
     const owner = spawn('sleep', ['60']);
     children.push(owner);

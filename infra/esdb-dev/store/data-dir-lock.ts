@@ -9,15 +9,16 @@ const heldTokens = new Set<string>();
 
 /**
  * Keeps two esdb-dev processes from appending to the same event file, which would interleave
- * their frames. The lock file holds `pid token`. It is created whole and at once (written
- * beside, then hard-linked into place: `link` fails if the name exists), so no one ever reads
- * an empty owner. A lock whose owner is gone, or a zombie, is taken over at once.
+ * their frames. The lock file holds `pid token start-time`. It is created whole and at once
+ * (written beside, then hard-linked into place: `link` fails if the name exists), so no one ever
+ * reads an empty owner. A lock whose owner is gone, a zombie, or whose pid now names a process
+ * started at another time (a reused pid, after a container restart) is taken over at once.
  */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const path = join(dataDir, LOCK_FILE);
   const token = randomUUID();
   const draft = `${path}.${token}`;
-  await writeFile(draft, `${process.pid} ${token}\n`);
+  await writeFile(draft, `${process.pid} ${token} ${(await startTime(process.pid)) ?? ''}\n`);
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -43,18 +44,28 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
 interface LockOwner {
   pid: number;
   token: string;
+  /** When the owner started (clock ticks since boot, from /proc); empty where unknown. */
+  started: string;
 }
 
 async function lockOwner(path: string): Promise<LockOwner | undefined> {
-  const [pid, token = ''] = (await readFile(path, 'utf8').catch(() => '')).trim().split(/\s+/);
+  const [pid, token = '', started = ''] = (await readFile(path, 'utf8').catch(() => '')).trim().split(/\s+/);
   const owner = Number(pid);
-  return Number.isInteger(owner) && owner > 0 ? { pid: owner, token } : undefined;
+  return Number.isInteger(owner) && owner > 0 ? { pid: owner, token, started } : undefined;
 }
 
-async function isLiveOwner({ pid, token }: LockOwner): Promise<boolean> {
+async function isLiveOwner({ pid, token, started }: LockOwner): Promise<boolean> {
   // Our own pid is a previous life of this pid (a container's PID 1, restarted) unless we hold that lock now.
   if (pid === process.pid) return heldTokens.has(token);
-  return isRunning(pid);
+  if (!(await isRunning(pid))) return false;
+  const now = started ? await startTime(pid) : undefined;
+  return now === undefined || now === started;
+}
+
+/** Field 22 of /proc/<pid>/stat, or undefined without /proc. */
+async function startTime(pid: number): Promise<string | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
 }
 
 /**
