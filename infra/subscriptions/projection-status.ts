@@ -37,7 +37,6 @@ export interface ProjectionStatusView {
   lag: ProjectionLag | null;
   /** Only from a runner of this process. */
   disconnectedSince: string | null;
-  stoppedBecause?: string;
   /** Every parked key. */
   parkedKeyCount: number;
   /** The oldest parked keys first, at most `parkedKeysShown` of them. */
@@ -101,7 +100,6 @@ export async function describeProjections(deps: DescribeProjectionsDeps): Promis
       checkpointUpdatedAt: checkpoint?.updatedAt.toISOString() ?? null,
       lag: lags.get(checkpoint?.position ?? 'start') ?? null,
       disconnectedSince: runner?.disconnectedSince?.toISOString() ?? null,
-      ...(runner?.stoppedBecause === undefined ? {} : { stoppedBecause: runner.stoppedBecause }),
       parkedKeyCount: parkedKeys?.count ?? 0,
       parkedKeys: parkedKeys?.shown ?? [],
     };

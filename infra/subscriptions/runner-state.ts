@@ -11,11 +11,6 @@ export interface SubscriptionRunnerStatus {
   position: bigint | undefined;
   disconnectedSince?: Date;
   parkedKeys: string[];
-  /**
-   * Never set any more: a runner no longer stops on its own (one that loses its role to another worker
-   * goes back to standby). Left until the status views that show it drop it.
-   */
-  stoppedBecause?: string;
 }
 
 /**

@@ -46,7 +46,6 @@ const projectionStatus = z
       .nullable()
       .describe('null when the event store does not answer'),
     disconnectedSince: z.string().nullable(),
-    stoppedBecause: z.string().optional(),
     parkedKeyCount: z.number().int(),
     parkedKeys: z.array(parkedKey),
   })

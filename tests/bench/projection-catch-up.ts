@@ -79,7 +79,7 @@ export async function catchUp(options: CatchUpOptions): Promise<CatchUpResult> {
         const now = performance.now();
         for (const entry of tracked) {
           const status = entry.runner.status();
-          if (status.stoppedBecause) throw new Error(`${entry.projection.name} stopped: ${status.stoppedBecause}`);
+          if (status.state === 'stopped') throw new Error(`${entry.projection.name} stopped`);
           entry.considered = eventsUpTo(log, status.position);
           if (entry.atHeadMs === undefined && status.position !== undefined && status.position >= log.head) entry.atHeadMs = now - started;
         }

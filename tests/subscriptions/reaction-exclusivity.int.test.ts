@@ -28,7 +28,7 @@ describe('two runners of one reaction', () => {
     const firstStillActive = second.status().state === 'standby';
     await first.stop();
     // A clean stop commits what was handled before it lets go of the lock.
-    if (firstStillActive && first.status().stoppedBecause === undefined) {
+    if (firstStillActive) {
       expect(await checkpointOf(reaction.name)).toBeGreaterThanOrEqual(a.positions.at(-1)!);
     }
     // What the stopped runner committed is never delivered again. (Delivery is at least once: under load a
