@@ -11,17 +11,8 @@ import { startEsdbDev } from '../../infra/esdb-dev/index.ts';
 import { EVENT_FILE_NAME } from '../../infra/esdb-dev/store/durable-file.ts';
 import { testEnvironment } from '../support/environment.ts';
 import { killHard, startEsdbDevProcess } from './esdb-dev-process.ts';
+import { userEventTypes } from './user-event-types.ts';
 
-async function userEventTypes(url: string): Promise<string[]> {
-  const client = EventStoreDBClient.connectionString(url);
-  try {
-    const types = [];
-    for await (const { event } of client.readAll()) if (event && !event.streamId.startsWith('$')) types.push(event.type);
-    return types;
-  } finally {
-    await client.dispose();
-  }
-}
 
 async function flipByte(file: string, at: number): Promise<void> {
   const handle = await open(file, 'r+');

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEsdbDev, type EsdbDevServer } from '../../infra/esdb-dev/index.ts';
 import { testEnvironment } from '../support/environment.ts';
 import { postJson, startTestApp, uniqueSku, type TestApp } from '../support/test-app.ts';
+import { userEventTypes } from './user-event-types.ts';
 
 interface Disk {
   full: boolean;
@@ -34,16 +35,6 @@ function onDisk(disk: Disk) {
     });
 }
 
-async function userEventTypes(url: string): Promise<string[]> {
-  const client = EventStoreDBClient.connectionString(url);
-  try {
-    const types = [];
-    for await (const { event } of client.readAll()) if (event && !event.streamId.startsWith('$')) types.push(event.type);
-    return types;
-  } finally {
-    await client.dispose();
-  }
-}
 
 /** Retries `attempt` until it succeeds; the bound is a hang guard, not a speed requirement. */
 async function eventually<T>(attempt: () => Promise<T>, boundMs = 20_000): Promise<T> {

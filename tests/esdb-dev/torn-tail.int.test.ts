@@ -6,17 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEsdbDev } from '../../infra/esdb-dev/index.ts';
 import { EVENT_FILE_NAME } from '../../infra/esdb-dev/store/durable-file.ts';
 import { testEnvironment } from '../support/environment.ts';
+import { userEventTypes } from './user-event-types.ts';
 
-async function userEventTypes(url: string): Promise<string[]> {
-  const client = EventStoreDBClient.connectionString(url);
-  try {
-    const types = [];
-    for await (const { event } of client.readAll()) if (event && !event.streamId.startsWith('$')) types.push(event.type);
-    return types;
-  } finally {
-    await client.dispose();
-  }
-}
 
 describe.skipIf(!testEnvironment().esdbIsDev)('esdb-dev opening an event file whose tail a crash left damaged', () => {
   let dataDir: string;

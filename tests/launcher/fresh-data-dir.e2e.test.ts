@@ -2,9 +2,9 @@ import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnLauncher, type LauncherProcess } from '../support/launcher-process.ts';
+import { queryOnce as query } from '../support/query-once.ts';
 
 /**
  * `rm -rf DATA_DIR && npm start` is a fresh system: no old read model, checkpoint or idempotency answer
@@ -18,15 +18,6 @@ let launcher: LauncherProcess | undefined;
 /** Every cluster a life of this test used, to delete at the end wherever it lives. */
 const clusters = new Set<string>();
 
-async function query<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return (await client.query<R>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function eventCount(url: string, stream: string): Promise<number> {
   const client = EventStoreDBClient.connectionString(url);

@@ -1,10 +1,10 @@
 import { access, cp, mkdtemp, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../infra/logger.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../infra/postgres/embedded-postgres.ts';
+import { queryOnce as query } from '../support/query-once.ts';
 
 /**
  * A DATA_DIR owns its PostgreSQL cluster through an id kept inside it, not through its path: deleting the
@@ -14,15 +14,6 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../infra/postgr
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent', name: 'cluster-identity-test' });
 
-async function query<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return (await client.query<R>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 const keptRows = (url: string) => query<{ id: number }>(url, `SELECT id FROM kept`).then((rows) => rows.map(({ id }) => id));
 const hasKeptTable = async (url: string) =>

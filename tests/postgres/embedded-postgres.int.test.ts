@@ -4,23 +4,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../infra/logger.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../infra/postgres/embedded-postgres.ts';
+import { queryOnce as query } from '../support/query-once.ts';
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'embedded-postgres-test' });
 const moduleUrl = new URL('../../infra/postgres/embedded-postgres.ts', import.meta.url).href;
 
-async function query<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return (await client.query<R>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** Starts embedded PostgreSQL in a separate node process and resolves with its URL once it is ready. */
 async function startInAnotherProcess(dataDir: string) {

@@ -2,25 +2,16 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, realpath, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../infra/logger.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../infra/postgres/embedded-postgres.ts';
 import { isRoot } from '../../infra/postgres/postgres-user.ts';
+import { queryOnce as query } from '../support/query-once.ts';
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent', name: 'superuser-password-test' });
 /** What every cluster was given before passwords were generated. */
 const formerPassword = 'postgres';
 
-async function query<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return (await client.query<R>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 const withPassword = (url: string, password: string) => {
   const changed = new URL(url);
