@@ -11,6 +11,7 @@ import type { CommandDependencies } from '../shared/command-dependencies.ts';
 import { handleCommand } from '../shared/handle-command.ts';
 import { reactionContext } from '../shared/reaction-context.ts';
 import { isTransient } from '../shared/is-transient.ts';
+import { unparsedOrderKey } from '../shared/unparsed-order-key.ts';
 
 /** The facts the saga reacts to, from orders, inventory and payments. */
 export const sagaInputTypes = [
@@ -65,6 +66,7 @@ export function createFulfillmentSaga({ deps, timeoutMs }: FulfillmentSagaOption
     name: 'fulfillment-saga',
     handles: sagaInputTypes,
     key: ({ event }) => ('orderId' in event.data ? event.data.orderId : ''),
+    unparsedKey: unparsedOrderKey,
     isTransient,
     handle: async (projected) => {
       const input = sagaInput(projected, timeoutMs);

@@ -5,6 +5,7 @@ import type { CommandDependencies } from '../shared/command-dependencies.ts';
 import { reactionContext } from '../shared/reaction-context.ts';
 import { isTransient } from '../shared/is-transient.ts';
 import { handleInventoryCommand } from './handle-inventory-command.ts';
+import { unparsedOrderKey } from '../shared/unparsed-order-key.ts';
 
 /**
  * What a crash may redeliver at most. The inventory remembers the last
@@ -37,6 +38,7 @@ export function createStockRequestsReaction(deps: CommandDependencies): Reaction
     name: 'stock-requests',
     handles: ['StockReservationRequested', 'StockReleaseRequested', 'StockCommitRequested'],
     key: ({ event }) => ('orderId' in event.data ? event.data.orderId : ''),
+    unparsedKey: unparsedOrderKey,
     maxInFlight: STOCK_REQUESTS_MAX_IN_FLIGHT,
     isTransient,
     handle: async (projected) => {

@@ -5,6 +5,7 @@ import type { CommandDependencies } from '../shared/command-dependencies.ts';
 import { handleCommand } from '../shared/handle-command.ts';
 import { reactionContext } from '../shared/reaction-context.ts';
 import { isTransient } from '../shared/is-transient.ts';
+import { unparsedOrderKey } from '../shared/unparsed-order-key.ts';
 
 const decodeOrderEvent = (event: { type: string; data: unknown }) => orderEvent.parse(event);
 
@@ -31,6 +32,7 @@ export function createOrderVerdictsReaction(deps: CommandDependencies): Reaction
     name: 'order-verdicts',
     handles: ['OrderConfirmationRequested', 'OrderRejectionRequested', 'OrderCancellationApproved'],
     key: ({ event }) => ('orderId' in event.data ? event.data.orderId : ''),
+    unparsedKey: unparsedOrderKey,
     isTransient,
     handle: async (projected) => {
       const command = commandFor(projected);

@@ -11,6 +11,7 @@ import { isTransient } from '../shared/is-transient.ts';
 import { reactionContext } from '../shared/reaction-context.ts';
 import { askUntilAnswered } from './ask-until-answered.ts';
 import { PaymentProviderUnavailableError, type PaymentProvider } from './payment-provider.ts';
+import { unparsedOrderKey } from '../shared/unparsed-order-key.ts';
 
 export interface PaymentRequestsDependencies extends CommandDependencies {
   /** Usually the resilient provider, so that a failing provider is not hammered by every waiting order. */
@@ -103,6 +104,7 @@ export function createPaymentRequestsReaction(deps: PaymentRequestsDependencies)
     name,
     handles: ['PaymentRequested', 'RefundRequested'],
     key: ({ event }) => orderIdOf(event),
+    unparsedKey: unparsedOrderKey,
     // A provider still unavailable when the handler gave up (it only does when aborted) is no fault of the event.
     isTransient: (error) => isTransient(error) || error instanceof PaymentProviderUnavailableError,
     async handle(projected, signal) {

@@ -1,5 +1,5 @@
 import type { StoredEventType } from '../../domain/events.ts';
-import type { ProjectedEvent } from './projection-contract.ts';
+import type { ProjectedEvent, UnparsedEvent } from './projection-contract.ts';
 
 /**
  * A consumer of `$all` whose effect is appending events (or calling out), not writing rows: the
@@ -16,6 +16,11 @@ export interface Reaction {
   handles: readonly StoredEventType[];
   /** The unit of ordering and of parking (the order id, for every reaction of the saga). */
   key(event: ProjectedEvent): string;
+  /**
+   * The key of an event that does not parse, from what is left of it: the key `key` would give, so the
+   * event parks under it and holds up its key's later events. Absent or undefined: the stream name.
+   */
+  unparsedKey?(raw: UnparsedEvent): string | undefined;
   /**
    * Handles one event; resolves once its effects are durable. Must be idempotent: a redelivered
    * event derives the same event ids and meets aggregate-level no-ops. `signal` aborts when the

@@ -3,7 +3,7 @@ import { eventTime, positionParam } from '../shared/page.ts';
 import { fulfillmentEventTypes, isFulfillmentEvent, stateAfter, stepDetails, type SagaState } from './saga-steps.ts';
 import { fulfillmentMigrations } from './schema.ts';
 import { fulfillmentCategory } from '../../domain/fulfillment/index.ts';
-import { unparsedKeyFrom } from '../shared/unparsed-key.ts';
+import { unparsedKeyFrom } from '../../infra/subscriptions/unparsed-key.ts';
 
 /**
  * Overwrites the state only from a newer event that sets one (a saga first seen through a step

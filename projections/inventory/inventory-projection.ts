@@ -3,7 +3,7 @@ import type { Projection, SqlStatement } from '../projection.ts';
 import { positionParam } from '../shared/page.ts';
 import { inventoryMigrations } from './schema.ts';
 import { inventoryCategory } from '../../domain/inventory/index.ts';
-import { unparsedKeyFrom } from '../shared/unparsed-key.ts';
+import { unparsedKeyFrom } from '../../infra/subscriptions/unparsed-key.ts';
 
 // StockReservationRejected changes no counter, so it is not handled: the row's position is the
 // last event that moved stock.

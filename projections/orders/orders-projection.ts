@@ -6,7 +6,7 @@ import { ordersMigrations } from './schema.ts';
 import { orderCategory } from '../../domain/order/index.ts';
 import { paymentCategory } from '../../domain/payment/index.ts';
 import { fulfillmentCategory } from '../../domain/fulfillment/index.ts';
-import { unparsedKeyFrom } from '../shared/unparsed-key.ts';
+import { unparsedKeyFrom } from '../../infra/subscriptions/unparsed-key.ts';
 
 /** Inserting a history line keyed by position is idempotent: a replay hits the primary key. */
 const addHistory = (entry: HistoryEntry, position: string, at: string): SqlStatement => ({

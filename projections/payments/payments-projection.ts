@@ -3,7 +3,7 @@ import type { Projection } from '../projection.ts';
 import { positionParam } from '../shared/page.ts';
 import { paymentsMigrations } from './schema.ts';
 import { paymentCategory } from '../../domain/payment/index.ts';
-import { unparsedKeyFrom } from '../shared/unparsed-key.ts';
+import { unparsedKeyFrom } from '../../infra/subscriptions/unparsed-key.ts';
 
 const handles = ['PaymentAuthorized', 'PaymentDeclined', 'PaymentRefunded'] as const;
 

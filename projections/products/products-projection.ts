@@ -2,7 +2,7 @@ import type { Projection, ProjectedEvent, SqlStatement } from '../projection.ts'
 import { positionParam } from '../shared/page.ts';
 import { productsMigrations } from './schema.ts';
 import { productCategory } from '../../domain/product/index.ts';
-import { unparsedKeyFrom } from '../shared/unparsed-key.ts';
+import { unparsedKeyFrom } from '../../infra/subscriptions/unparsed-key.ts';
 
 const handles = ['ProductAdded', 'ProductPriceChanged'] as const;
 

@@ -1,4 +1,4 @@
-import type { UnparsedEvent } from '../../infra/subscriptions/projection-contract.ts';
+import type { UnparsedEvent } from './projection-contract.ts';
 
 /**
  * The key of an event that does not parse, the way its projection would key it once it does: the raw
