@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { formatPosition, parsePosition } from '../../infra/event-store/index.ts';
 import type { CheckpointWatcher } from './checkpoint-watcher.ts';
 import { PositionAheadOfStoreError } from './position-ahead-of-store.ts';
@@ -56,7 +56,7 @@ export interface ReadYourWritesOptions {
  */
 export function readYourWrites({ watcher, timeoutMs, headPosition }: ReadYourWritesOptions) {
   return (readModel: string): preHandlerAsyncHookHandler =>
-    async (request, reply) => {
+    async (request) => {
       const asked = minPositionOf(request);
       if (asked === undefined) return;
       if (watcher.hasConsidered(readModel, asked.position)) return;
@@ -66,7 +66,7 @@ export function readYourWrites({ watcher, timeoutMs, headPosition }: ReadYourWri
       // abandoned wait at its own bound).
       const ahead = beyondHead(asked, headPosition, request.log).then((error) => error ?? never);
       const outcome = await Promise.race([watcher.waitFor(readModel, asked.position, timeoutMs), ahead]);
-      if (outcome instanceof PositionAheadOfStoreError) return refuse(outcome, request, reply);
+      if (outcome instanceof PositionAheadOfStoreError) throw outcome;
       if (!outcome.reached) throw new ReadModelBehindError(readModel, asked.position, outcome.checkpoint, timeoutMs);
     };
 }
@@ -88,16 +88,6 @@ async function beyondHead(
     return undefined;
   }
   return asked.position > head ? new PositionAheadOfStoreError(asked.field, asked.position, head) : undefined;
-}
-
-/** Answered here rather than thrown: a 400 of the query API alone, in the envelope, naming the field. */
-function refuse(error: PositionAheadOfStoreError, request: FastifyRequest, reply: FastifyReply) {
-  request.log.info({ error: 'position_ahead_of_store', status: 400, head: formatPosition(error.head) }, error.message);
-  return reply.code(400).send({
-    error: 'position_ahead_of_store',
-    message: error.message,
-    details: [{ path: error.field, message: error.message }],
-  });
 }
 
 /** A promise that never settles: the side of a race that must not win. */

@@ -1,5 +1,6 @@
 import type { ErrorAnswer, ServiceErrorMapper } from '../../infra/http/error-handler.ts';
 import { InvalidCursorError } from '../../projections/index.ts';
+import { PositionAheadOfStoreError } from '../read-your-writes/position-ahead-of-store.ts';
 import { ReadModelBehindError } from '../read-your-writes/wait-for-read-model.ts';
 import { ResourceNotFoundError } from './not-found.ts';
 
@@ -10,6 +11,12 @@ export const queryErrorAnswer: ServiceErrorMapper = (error): ErrorAnswer | undef
     return {
       status: 400,
       body: { error: 'validation_failed', message: error.message, details: [{ path: 'querystring.cursor', message: error.message }] },
+    };
+  }
+  if (error instanceof PositionAheadOfStoreError) {
+    return {
+      status: 400,
+      body: { error: 'position_ahead_of_store', message: error.message, details: [{ path: error.field, message: error.message }] },
     };
   }
   if (error instanceof ReadModelBehindError) {
