@@ -37,9 +37,32 @@ const configSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
   /** Most HTTP commands in line for one stream in one process, the running one included; more answer 503. */
   COMMAND_QUEUE_LIMIT: integer(1, 1_000_000).default(1000),
+  /** Topics one /live socket may follow at once. */
+  LIVE_MAX_SUBSCRIPTIONS: integer(1, 10_000).default(100),
+  /** Bytes waiting to be sent to one /live socket beyond which the client, which is not reading, is dropped. */
+  LIVE_MAX_BUFFERED_BYTES: integer(16_384, 1_073_741_824).default(4 * 1024 * 1024),
+  /** How often /live clients are pinged; one that misses a whole interval is dropped. */
+  LIVE_PING_INTERVAL_MS: integer(100, 3_600_000).default(30_000),
+  /** Rows a /live resume (fromPosition) sends at most; beyond, the client is told to refetch. */
+  LIVE_RESUME_LIMIT: integer(1, 100_000).default(1000),
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** How /live treats its clients (LIVE_*). */
+export interface LiveSettings {
+  maxSubscriptions: number;
+  maxBufferedBytes: number;
+  pingIntervalMs: number;
+  resumeLimit: number;
+}
+
+export const liveSettings = (config: Config): LiveSettings => ({
+  maxSubscriptions: config.LIVE_MAX_SUBSCRIPTIONS,
+  maxBufferedBytes: config.LIVE_MAX_BUFFERED_BYTES,
+  pingIntervalMs: config.LIVE_PING_INTERVAL_MS,
+  resumeLimit: config.LIVE_RESUME_LIMIT,
+});
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {

@@ -9,9 +9,9 @@ import { productsProjection } from './products/products-projection.ts';
 export type { Change, ProjectedEvent, Projection, SqlStatement } from './projection.ts';
 export type { Page, Queryable } from './shared/page.ts';
 export { InvalidCursorError, MAX_PAGE_SIZE } from './shared/page.ts';
-export { countSagas, getFulfillment, listFulfillments, type FulfillmentView, type SagaCounts } from './fulfillment/queries.ts';
-export { getInventory, listInventory, type InventoryView } from './inventory/queries.ts';
-export { getOrder, listOrders, type ListOrdersOptions, type OrderStatus, type OrderView } from './orders/queries.ts';
+export { changedFulfillments, countSagas, getFulfillment, listFulfillments, type FulfillmentView, type SagaCounts } from './fulfillment/queries.ts';
+export { changedInventory, getInventory, listInventory, type InventoryView } from './inventory/queries.ts';
+export { changedOrders, getOrder, listOrders, type ListOrdersOptions, type OrderStatus, type OrderView } from './orders/queries.ts';
 export { getPayment, listPayments, type PaymentView } from './payments/queries.ts';
 export { getProduct, listProducts, type ProductView } from './products/queries.ts';
 

@@ -5,7 +5,7 @@ import { registerCommandServices } from '../../command-services/register-command
 import { createCommandMetrics } from '../../command-services/shared/command-metrics.ts';
 import { createIdempotencyStore } from '../../command-services/shared/idempotency/index.ts';
 import { StreamStateCache } from '../../command-services/shared/stream-state-cache.ts';
-import type { ServiceName } from '../config.ts';
+import { liveSettings, loadConfig, type LiveSettings, type ServiceName } from '../config.ts';
 import type { EventStore } from '../event-store/index.ts';
 import { buildApp, type App } from '../http/build-app.ts';
 import { metricsPlugin } from '../http/metrics.ts';
@@ -25,6 +25,7 @@ import { CheckpointWatcher } from '../../query-api/read-your-writes/checkpoint-w
 import { readYourWrites } from '../../query-api/read-your-writes/wait-for-read-model.ts';
 import { projectionsRoutes } from '../../query-api/projections/projections-routes.ts';
 import { registerQueryApi } from '../../query-api/register-query-api.ts';
+import { createLiveUpdates } from '../../query-api/live/live-updates.ts';
 
 export interface ComposedApp {
   app: App;
@@ -59,6 +60,8 @@ export async function composeApp(options: {
   paymentSlowMs?: number;
   /** COMMAND_QUEUE_LIMIT (default 1000): HTTP commands in line per stream before 503. */
   commandQueueLimit?: number;
+  /** LIVE_* (default: the configuration's defaults). */
+  live?: LiveSettings;
 }): Promise<ComposedApp> {
   const { logger, eventStore, pool } = options;
   // On the worker pool: a migration may wait for another process's migration lock longer than a request may.
@@ -102,11 +105,15 @@ export async function composeApp(options: {
   const checkpoints = options.services.includes('query')
     ? new CheckpointWatcher(pool, logger.child({ component: 'checkpoint-watcher' }))
     : undefined;
+  const live = options.services.includes('query')
+    ? createLiveUpdates({ ...(options.live ?? liveSettings(loadConfig({}))), pool, registry, logger: logger.child({ component: 'live' }) })
+    : undefined;
   const stopWorkers = async () => {
     await background.stop();
     await Promise.all([...runners.values()].map((runner) => runner.stop()));
     await tail.close();
     await checkpoints?.stop();
+    await live?.stop();
     await stopPurging();
   };
 
@@ -137,6 +144,7 @@ export async function composeApp(options: {
               headPosition: () => eventStore.headPosition(),
             }),
           });
+          if (live) await live.routes(instance);
           await instance.register(projectionsRoutes, {
             pool,
             eventStore,

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Config } from '../config.ts';
+import { liveSettings, type Config } from '../config.ts';
 import { startEsdbDev } from '../esdb-dev/index.ts';
 import { createEventStore } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
@@ -53,6 +53,7 @@ export async function startSystem(config: Config, logger: Logger, shutdown: Shut
     fulfillmentTimeoutMs: config.FULFILLMENT_TIMEOUT_MS,
     paymentSlowMs: config.PAYMENT_SLOW_MS,
     commandQueueLimit: config.COMMAND_QUEUE_LIMIT,
+    live: liveSettings(config),
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
   });
   shutdown.add('workers', 'background work', stopWorkers);

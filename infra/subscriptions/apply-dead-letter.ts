@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { Projection } from './projection-contract.ts';
 import { notify, useSchema } from './commit-batch.ts';
+import { announced } from './apply-or-park.ts';
 import { lockDeadLetters, storedError } from './dead-letters.ts';
 import { inTransaction } from '../postgres/transaction.ts';
 import { fromStoredRecordedEvent, readStoredRecordedEvent, toProjectedEvent } from './parsed-event.ts';
@@ -33,7 +34,7 @@ export async function applyDeadLetter(
       const { statements, changes } = projection.apply((projection.parse ?? toProjectedEvent)(recorded));
       for (const statement of statements) await client.query(statement.text, statement.values);
       await client.query('DELETE FROM dead_letters WHERE name = $1 AND position = $2', [projection.name, row.position]);
-      await notify(client, projection.name, changes.map((change) => ({ ...change, position: recorded.position })), logger);
+      await notify(client, projection.name, announced(changes, recorded), logger);
       logger.info({ projection: projection.name, key, position: row.position }, 'dead letter replayed');
       return 'applied';
     } catch (error) {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
-import type { Projection, ProjectedEvent, SqlStatement } from './projection-contract.ts';
+import type { Change, Projection, ProjectedEvent, SqlStatement } from './projection-contract.ts';
 import { deadLetterKey } from './dead-letter-key.ts';
 import { park } from './dead-letters.ts';
 import { inlineStatements } from './inline-statements.ts';
@@ -13,7 +13,13 @@ export interface Announcement {
   topic: string;
   key: string;
   position: bigint;
+  /** When the event was appended: the live fan-out measures the delay users see from there. */
+  appendedAt: Date;
 }
+
+/** The announcements of one applied event's changes. */
+export const announced = (changes: readonly Change[], recorded: RecordedEvent): Announcement[] =>
+  changes.map((change) => ({ ...change, position: recorded.position, appendedAt: recorded.createdAt }));
 
 /** A recorded event with its key, parsed once per batch. */
 export type Keyed = { recorded: RecordedEvent } & ({ key: string; projected: ProjectedEvent } | { key: string; error: unknown });
@@ -94,7 +100,7 @@ function inlineBatch(projection: Projection, events: Keyed[], parked: Set<string
     if ('error' in keyed || parked.has(keyed.key)) return undefined;
     const applied = projection.apply(keyed.projected);
     statements.push(...applied.statements);
-    announcements.push(...applied.changes.map((change) => ({ ...change, position: keyed.recorded.position })));
+    announcements.push(...announced(applied.changes, keyed.recorded));
   }
   const sql = inlineStatements(statements);
   return sql === undefined ? undefined : { sql, announcements };
@@ -122,14 +128,14 @@ async function applyOrPark(
   if (isolation === 'batch') {
     const { statements, changes } = projection.apply(keyed.projected);
     for (const statement of statements) await client.query(statement.text, statement.values);
-    return changes.map((change) => ({ ...change, position: recorded.position }));
+    return announced(changes, recorded);
   }
   await client.query('SAVEPOINT projected_event');
   try {
     const { statements, changes } = projection.apply(keyed.projected);
     for (const statement of statements) await client.query(statement.text, statement.values);
     await client.query('RELEASE SAVEPOINT projected_event');
-    return changes.map((change) => ({ ...change, position: recorded.position }));
+    return announced(changes, recorded);
   } catch (error) {
     // A failure of the database rather than of this event (connection, deadlock, timeout…) must not
     // park it: the whole batch is rolled back and retried.

@@ -66,7 +66,13 @@ export async function useSchema(client: pg.PoolClient, schema: string | undefine
 export async function notify(client: pg.PoolClient, projection: string, changes: Announcement[], logger: Logger): Promise<void> {
   const payloads: string[] = [];
   for (const change of changes) {
-    const payload = JSON.stringify({ projection, topic: change.topic, key: change.key, position: change.position.toString(10) });
+    const payload = JSON.stringify({
+      projection,
+      topic: change.topic,
+      key: change.key,
+      position: change.position.toString(10),
+      appendedAt: change.appendedAt.getTime(),
+    });
     if (Buffer.byteLength(payload) < 7_900) payloads.push(payload);
     else logger.warn({ projection, topic: change.topic }, 'change not announced: NOTIFY payload too large');
   }

@@ -85,3 +85,21 @@ export async function countSagas(db: Queryable, options: { now: Date; stalledBef
     stalled: rows.reduce((sum, row) => sum + row.stalled, 0),
   };
 }
+
+/**
+ * Sagas whose timeline last changed after `after` (all when absent), optionally only these orders, in the
+ * order they last changed: what the live fan-out sends, equal to what GET /fulfillment/:orderId answers.
+ */
+export async function changedFulfillments(
+  db: Queryable,
+  options: { after?: bigint; orderIds?: readonly string[]; limit: number },
+): Promise<FulfillmentView[]> {
+  const { rows } = await db.query<SagaRow>(
+    `${select}
+     WHERE ($1::numeric IS NULL OR s.position > $1::numeric) AND ($2::uuid[] IS NULL OR s.order_id = ANY($2::uuid[]))
+     ORDER BY s.position
+     LIMIT $3`,
+    [options.after?.toString(10) ?? null, options.orderIds?.filter(isOrderId) ?? null, options.limit],
+  );
+  return rows.map(toView);
+}

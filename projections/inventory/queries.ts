@@ -39,3 +39,18 @@ export async function listInventory(db: Queryable, options: { limit?: number; cu
   );
   return toPage(rows, size, toView, (row) => row.sku);
 }
+
+/**
+ * Skus whose stock last changed after `after` (all when absent), optionally only these, in the order they
+ * last changed: what the live fan-out sends, equal to what GET /inventory/:sku answers.
+ */
+export async function changedInventory(db: Queryable, options: { after?: bigint; skus?: readonly string[]; limit: number }): Promise<InventoryView[]> {
+  const { rows } = await db.query<InventoryRow>(
+    `SELECT ${columns} FROM inventory
+     WHERE ($1::numeric IS NULL OR position > $1::numeric) AND ($2::text[] IS NULL OR sku = ANY($2::text[]))
+     ORDER BY position
+     LIMIT $3`,
+    [options.after?.toString(10) ?? null, options.skus ?? null, options.limit],
+  );
+  return rows.map(toView);
+}

@@ -91,3 +91,18 @@ export async function listOrders(db: Queryable, options: ListOrdersOptions = {})
   );
   return toPage(rows, size, toView, (row) => row.placed_position);
 }
+
+/**
+ * Orders whose latest change is after `after` (all of them when absent), optionally only these ids, in
+ * the order they last changed: what the live fan-out sends, equal to what GET /orders/:id answers.
+ */
+export async function changedOrders(db: Queryable, options: { after?: bigint; orderIds?: readonly string[]; limit: number }): Promise<OrderView[]> {
+  const { rows } = await db.query<OrderRow>(
+    `${select}
+     WHERE ($1::numeric IS NULL OR o.position > $1::numeric) AND ($2::uuid[] IS NULL OR o.order_id = ANY($2::uuid[]))
+     ORDER BY o.position
+     LIMIT $3`,
+    [options.after?.toString(10) ?? null, options.orderIds?.filter(isOrderId) ?? null, options.limit],
+  );
+  return rows.map(toView);
+}

@@ -40,4 +40,10 @@ export const ordersMigrations: readonly Migration[] = [
         PRIMARY KEY (order_id, position)
       )`,
   },
+  {
+    // The live fan-out resumes the `orders` topic from a position: "changed after P" is a range of this
+    // index. (inventory has none: one row per sku is few enough to scan, and its updates stay HOT.)
+    id: 'orders_0002_by_position',
+    sql: 'CREATE INDEX orders_by_position ON orders (position)',
+  },
 ];

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from '../../infra/logger.ts';
-import { backoffDelay, sleepUnlessAborted } from '../../infra/subscriptions/backoff.ts';
+import { NotificationListener } from '../../infra/postgres/notification-listener.ts';
 import { parseCheckpointAnnouncement } from './checkpoint-announcement.ts';
 
 /** What a wait ended with: the checkpoint reached the position, or how far it got before the bound. */
@@ -25,15 +25,24 @@ const channel = 'projection_checkpoints';
 export class CheckpointWatcher {
   private readonly known = new Map<string, bigint>();
   private readonly waiters = new Set<Waiter>();
-  private readonly stopping = new AbortController();
-  private listening = false;
-  private readonly running: Promise<void>;
+  private readonly listener: NotificationListener;
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
-    this.running = this.listenForever();
+    this.listener = new NotificationListener({
+      pool,
+      logger,
+      channels: [channel],
+      applicationName: 'checkpoint-watcher',
+      onNotification: (_channel, payload) => {
+        const announced = parseCheckpointAnnouncement(payload);
+        if (announced) this.advance(announced.projection, announced.position);
+        else logger.warn({ channel, payload: payload.slice(0, 200) }, 'malformed checkpoint announcement ignored');
+      },
+      onListening: (client) => this.load(client),
+    });
   }
 
   /** Resolves once `projection` has considered `position`, or after `timeoutMs` with where it stands. */
@@ -47,7 +56,7 @@ export class CheckpointWatcher {
     });
     this.waiters.add(waiter);
     try {
-      if (!this.listening) await this.load(this.pool, projection).catch(() => undefined);
+      if (!this.listener.listening) await this.load(this.pool, projection).catch(() => undefined);
       if (!this.reached(projection, position)) await woken;
       // Last look at the table before giving up: the answer then names the committed checkpoint, even
       // if an announcement was lost. If the database does not answer, that is the answer (503).
@@ -65,8 +74,7 @@ export class CheckpointWatcher {
   }
 
   async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.running;
+    await this.listener.stop();
     for (const waiter of this.waiters) waiter.wake();
   }
 
@@ -91,53 +99,5 @@ export class CheckpointWatcher {
       [projection ?? null],
     );
     for (const row of rows) this.advance(row.name, BigInt(row.position));
-  }
-
-  private async listenForever(): Promise<void> {
-    for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
-      try {
-        await this.listenOnce(() => (attempt = 0));
-      } catch (error) {
-        if (this.stopping.signal.aborted) break;
-        this.logger.warn({ err: error }, 'checkpoint listener lost its connection; reconnecting');
-      }
-      await sleepUnlessAborted(backoffDelay(attempt, 100, 5_000), this.stopping.signal);
-    }
-  }
-
-  /** One connection's life: LISTEN, resync, then follow announcements until the connection fails or stop(). */
-  private async listenOnce(connected: () => void): Promise<void> {
-    const client = await this.pool.connect();
-    let onStop = () => undefined as void;
-    try {
-      const ended = new Promise<void>((resolve, reject) => {
-        client.on('error', reject);
-        client.on('end', () => reject(new Error('checkpoint listener connection ended')));
-        onStop = resolve;
-        if (this.stopping.signal.aborted) resolve();
-        else this.stopping.signal.addEventListener('abort', onStop, { once: true });
-      });
-      ended.catch(() => undefined);
-      client.on('notification', (message) => {
-        if (message.channel !== channel || message.payload === undefined) return;
-        // Thrown here, an error would be uncaught (emitted from the socket's data handler) and end the process.
-        const announced = parseCheckpointAnnouncement(message.payload);
-        if (announced) this.advance(announced.projection, announced.position);
-        else this.logger.warn({ channel, payload: message.payload.slice(0, 200) }, 'malformed checkpoint announcement ignored');
-      });
-      // Named, so that operators (and tests) can tell this long-lived session apart in pg_stat_activity.
-      await client.query(`SET application_name = 'checkpoint-watcher'`);
-      await client.query(`LISTEN ${channel}`);
-      // After LISTEN, so that a commit between the read and the LISTEN cannot go unheard.
-      await this.load(client);
-      this.listening = true;
-      connected();
-      await ended;
-    } finally {
-      this.listening = false;
-      this.stopping.signal.removeEventListener('abort', onStop);
-      // The connection carries our LISTEN and listeners: it is closed, never handed back to the pool.
-      client.release(true);
-    }
   }
 }

@@ -27,12 +27,18 @@ describe('a projection runner', () => {
     await listener.query('LISTEN projection_changes');
     try {
       const runner = start(projection);
+      const appendedFrom = Date.now();
       const { stream, position } = await newProduct(2);
+      const appendedUntil = Date.now();
       await eventually(async () => (await countOf(projection.name, stream)) === 3);
       await eventually(async () => (await checkpointOf(projection.name)) >= position);
       await eventually(() => heard.length >= 3);
-      const announced = { projection: projection.name, topic: 'counters', key: stream, position: position.toString(10) };
+      // appendedAt is the event's time in the store (ms): the live fan-out measures freshness from it.
+      const announced = { projection: projection.name, topic: 'counters', key: stream, position: position.toString(10), appendedAt: expect.any(Number) };
       expect(heard).toContainEqual(announced);
+      const { appendedAt } = heard.find((payload) => (payload as { position: string }).position === announced.position) as { appendedAt: number };
+      expect(appendedAt).toBeGreaterThanOrEqual(appendedFrom - 1);
+      expect(appendedAt).toBeLessThanOrEqual(appendedUntil + 1);
       expect(runner.status()).toMatchObject({ state: 'live', parkedKeys: [] });
       await runner.stop();
       expect(runner.status().state).toBe('stopped');
