@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { pino } from 'pino';
-import { loadConfig, type ServiceName } from '../../infra/config.ts';
+import { liveSettings, loadConfig, type LiveSettings, type ServiceName } from '../../infra/config.ts';
 import { createEventStore, type EventStore } from '../../infra/event-store/index.ts';
 import type { App } from '../../infra/http/build-app.ts';
 import { composeApp } from '../../infra/launcher/compose-app.ts';
@@ -39,6 +39,8 @@ export interface TestAppOptions {
   statementTimeoutMs?: number;
   /** COMMAND_QUEUE_LIMIT (default: the app's). */
   commandQueueLimit?: number;
+  /** LIVE_* settings, each defaulting to the configuration's default. */
+  live?: Partial<LiveSettings>;
 }
 
 /** The real app as `npm start` wires it, for `app.inject()`, with what a test needs to look behind it. */
@@ -93,6 +95,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ...(options.fulfillmentTimeoutMs === undefined ? {} : { fulfillmentTimeoutMs: options.fulfillmentTimeoutMs }),
       ...(options.paymentSlowMs === undefined ? {} : { paymentSlowMs: options.paymentSlowMs }),
       ...(options.commandQueueLimit === undefined ? {} : { commandQueueLimit: options.commandQueueLimit }),
+      live: { ...liveSettings(loadConfig({})), ...options.live },
     }));
     await app.ready();
   } catch (error) {
